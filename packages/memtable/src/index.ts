@@ -1,0 +1,2 @@
+export { DEFAULT_NODE_CAPACITY, MAX_NODE_CAPACITY, MIN_NODE_CAPACITY } from './constants.js';
+export { type RangeOptions, type SeekOptions, SortedStringMap, type SortedStringMapOptions } from './sorted-map.js';
