@@ -1,6 +1,6 @@
-import xxhash from 'xxhash-wasm';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import xxhash from 'xxhash-wasm';
 import { initChecksums, xxhash32, xxhash32OfUint32, xxhash32Range } from '../src/checksum.js';
 
 type Hasher = Awaited<ReturnType<typeof xxhash>>;

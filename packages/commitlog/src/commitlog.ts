@@ -172,6 +172,15 @@ export class CommitLog {
     return batch.promise;
   }
 
+  /**
+   * Position just past the last record appended (staged or written). Every
+   * record appended before this call ends at or before it, except appends held
+   * during a segment rollover, which end after it.
+   */
+  get appendedPosition(): CommitLogPosition {
+    return this.lastAppended();
+  }
+
   /** Position just past the last record written to the OS. */
   get writtenPosition(): CommitLogPosition {
     return this.lastWritten;
@@ -254,6 +263,10 @@ export class CommitLog {
 
   private assertOpen(): void {
     if (this.closed) throw new RingtailError(ErrorCodes.CLOSED, 'commit log is closed');
+  }
+
+  private lastAppended(): CommitLogPosition {
+    return { segmentId: this.active.id, offset: this.active.end + this.stagedBytes };
   }
 
   private refused(payload: Uint8Array): AppendTicket {
