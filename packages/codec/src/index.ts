@@ -39,6 +39,7 @@ export {
 export { type ComplexDeletion, emptyRow, type LivenessInfo, mergeRows, type Row, rowSizeBytes } from './data/row.js';
 export { keyOfPosition, partitionPosition, tokenOf, tokenOfPosition, tokenPrefix } from './data/token.js';
 export { CorruptionError, type ErrorCode, ErrorCodes, isRingtailError, RingtailError } from './errors.js';
+export { type Logger, silentLogger } from './logger.js';
 export { type Clock, ManualClock, microsToMillis, millisToMicros, systemClock } from './runtime/clock.js';
 export {
   baseName,

@@ -9,6 +9,11 @@ import { ErrorCodes, RingtailError } from '../errors.js';
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+/** The writer refuses what the reader would refuse or read back differently. */
+function invalid(what: string): never {
+  throw new RingtailError(ErrorCodes.INVALID_ARGUMENT, `cannot encode ${what}`);
+}
+
 export class BinaryWriter {
   private bytes: Uint8Array;
   private length = 0;
@@ -32,6 +37,7 @@ export class BinaryWriter {
 
   /** A non-negative safe integer as an unsigned LEB128 varint. */
   uvarint(value: number): void {
+    if (!Number.isSafeInteger(value) || value < 0) invalid(`uvarint of ${value}`);
     this.ensure(8);
     let v = value;
     while (v >= 0x80) {
@@ -41,9 +47,25 @@ export class BinaryWriter {
     this.bytes[this.length++] = v;
   }
 
-  /** A safe integer, zigzag-encoded so small magnitudes of either sign stay short. */
+  /**
+   * A safe integer, zigzag-encoded so small magnitudes of either sign stay
+   * short: the LEB128 varint of `2m + s`, where `s` is 1 for a negative value
+   * and `m` is `v` or `-v - 1`. `2m + s` passes 2^53 for |v| > 2^52, where a
+   * double no longer holds it, so the first byte (sign and the low 6 bits of
+   * `m`) is written apart from the rest (`floor(m / 64)` as a uvarint).
+   */
   varint(value: number): void {
-    this.uvarint(value >= 0 ? value * 2 : -value * 2 - 1);
+    if (!Number.isSafeInteger(value)) invalid(`varint of ${value}`);
+    const negative = value < 0;
+    const magnitude = negative ? -value - 1 : value;
+    const low = (magnitude % 64) * 2 + (negative ? 1 : 0);
+    const rest = Math.floor(magnitude / 64);
+    if (rest === 0) {
+      this.u8(low);
+      return;
+    }
+    this.u8(low | 0x80);
+    this.uvarint(rest);
   }
 
   bytesWithLength(value: Uint8Array): void {
@@ -57,7 +79,11 @@ export class BinaryWriter {
   latin1(value: string): void {
     this.uvarint(value.length);
     this.ensure(value.length);
-    for (let i = 0; i < value.length; i++) this.bytes[this.length++] = value.charCodeAt(i);
+    for (let i = 0; i < value.length; i++) {
+      const c = value.charCodeAt(i);
+      if (c > 0xff) invalid(`char ${c} in a latin1 string`);
+      this.bytes[this.length++] = c;
+    }
   }
 
   utf8(value: string): void {
@@ -91,9 +117,24 @@ export class BinaryReader {
   }
 
   uvarint(): number {
+    return this.groups(8);
+  }
+
+  /** See {@link BinaryWriter.varint}: the first byte holds the sign and 6 bits, at most 7 more the rest. */
+  varint(): number {
+    const first = this.u8();
+    const low = (first & 0x7f) >>> 1;
+    const magnitude = first < 0x80 ? low : this.groups(7) * 64 + low;
+    const value = first & 1 ? -magnitude - 1 : magnitude;
+    if (!Number.isSafeInteger(value)) this.fail('varint out of range');
+    return value;
+  }
+
+  /** An unsigned LEB128 varint of at most `maxBytes` bytes that must be a safe integer. */
+  private groups(maxBytes: number): number {
     let value = 0;
     let scale = 1;
-    for (let i = 0; i < 8; i++) {
+    for (let i = 0; i < maxBytes; i++) {
       const b = this.u8();
       value += (b & 0x7f) * scale;
       if (b < 0x80) {
@@ -103,11 +144,6 @@ export class BinaryReader {
       scale *= 0x80;
     }
     return this.fail('varint too long');
-  }
-
-  varint(): number {
-    const z = this.uvarint();
-    return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
   }
 
   /** A length that must fit in what is left. */

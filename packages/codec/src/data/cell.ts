@@ -73,7 +73,10 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
  * same timestamp a dead cell (tombstone or expired) beats a live one; between
  * two dead cells a tombstone beats an expired cell, then the later local
  * deletion time; between two live cells the greater value, then the later
- * expiry. `a` and `b` are at the same position.
+ * expiry. `a` and `b` are at the same position. Whatever is left tied (two
+ * expired cells, or live cells of equal value and expiry) is decided by value,
+ * then TTL, so that the result never depends on the order of the arguments
+ * and every replica keeps the same cell.
  */
 export function reconcileCells(a: Cell, b: Cell, nowSec: number): Cell {
   if (a.timestampMicros !== b.timestampMicros) return a.timestampMicros > b.timestampMicros ? a : b;
@@ -82,9 +85,14 @@ export function reconcileCells(a: Cell, b: Cell, nowSec: number): Cell {
   if (aLive !== bLive) return aLive ? b : a;
   if (!aLive) {
     if (isTombstone(a) !== isTombstone(b)) return isTombstone(a) ? a : b;
-    return a.localDeletionTimeSec >= b.localDeletionTimeSec ? a : b;
+    if (a.localDeletionTimeSec !== b.localDeletionTimeSec) {
+      return a.localDeletionTimeSec > b.localDeletionTimeSec ? a : b;
+    }
   }
-  const byValue = compareBytes(a.value!, b.value!);
-  if (byValue !== 0) return byValue > 0 ? a : b;
-  return a.localDeletionTimeSec >= b.localDeletionTimeSec ? a : b;
+  if (a.value !== undefined && b.value !== undefined) {
+    const byValue = compareBytes(a.value, b.value);
+    if (byValue !== 0) return byValue > 0 ? a : b;
+  }
+  if (a.localDeletionTimeSec !== b.localDeletionTimeSec) return a.localDeletionTimeSec > b.localDeletionTimeSec ? a : b;
+  return a.ttlSec >= b.ttlSec ? a : b;
 }

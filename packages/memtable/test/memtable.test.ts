@@ -1,0 +1,276 @@
+import {
+  ErrorCodes,
+  initChecksums,
+  isRingtailError,
+  liveCell,
+  livePartition,
+  mergePartitions,
+  type PartitionUpdate,
+  partitionPosition,
+  type Row,
+  tokenPrefix,
+} from '@ringtail/codec';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  canonicalLive,
+  canonicalPartition,
+  partitionUpdateArb,
+  SMALL_DOMAIN,
+} from '../../codec/test/data-arbitraries.js';
+import { Memtable } from '../src/index.js';
+
+const TABLE = '00000000-0000-4000-8000-000000000001';
+const NOW = 100;
+
+beforeAll(() => initChecksums());
+
+function emptyUpdate(key: Uint8Array): PartitionUpdate {
+  return { tableId: TABLE, key, deletion: undefined, staticRow: undefined, rows: [], rangeTombstones: [] };
+}
+
+function isEmpty(u: PartitionUpdate): boolean {
+  return u.deletion === undefined && u.staticRow === undefined && u.rows.length === 0 && u.rangeTombstones.length === 0;
+}
+
+function rowOf(clustering: string, ts: number, ...value: number[]): Row {
+  return {
+    clustering,
+    liveness: undefined,
+    deletion: undefined,
+    cells: [liveCell('v', undefined, ts, Uint8Array.from(value))],
+    complexDeletions: [],
+  };
+}
+
+function update(key: Uint8Array, rows: Row[]): PartitionUpdate {
+  return { ...emptyUpdate(key), rows };
+}
+
+/** The naive model: each partition's updates merged with mergePartitions, by position. */
+class Model {
+  readonly partitions = new Map<string, PartitionUpdate>();
+  minTimestampMicros = Number.MAX_SAFE_INTEGER;
+  maxTimestampMicros = Number.MIN_SAFE_INTEGER;
+
+  apply(u: PartitionUpdate, nowSec: number): void {
+    if (isEmpty(u)) return;
+    const position = partitionPosition(u.key);
+    const existing = this.partitions.get(position);
+    this.partitions.set(position, existing === undefined ? u : mergePartitions(existing, u, nowSec));
+    const rows = [...u.rows, ...(u.staticRow === undefined ? [] : [u.staticRow])];
+    const timestamps = [
+      ...(u.deletion === undefined ? [] : [u.deletion.markedForDeleteAtMicros]),
+      ...u.rangeTombstones.map((rt) => rt.deletion.markedForDeleteAtMicros),
+      ...rows.flatMap((r) => [
+        ...(r.liveness === undefined ? [] : [r.liveness.timestampMicros]),
+        ...(r.deletion === undefined ? [] : [r.deletion.markedForDeleteAtMicros]),
+        ...r.complexDeletions.map((d) => d.deletion.markedForDeleteAtMicros),
+        ...r.cells.map((c) => c.timestampMicros),
+      ]),
+    ];
+    this.minTimestampMicros = Math.min(this.minTimestampMicros, ...timestamps);
+    this.maxTimestampMicros = Math.max(this.maxTimestampMicros, ...timestamps);
+  }
+
+  /** Positions in order, with their partitions. */
+  sorted(): Array<[string, PartitionUpdate]> {
+    return [...this.partitions].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+}
+
+const ALL_KEYS = fc
+  .sample(SMALL_DOMAIN.partitionKey, { numRuns: 200, seed: 1 })
+  .filter((key, i, keys) => keys.findIndex((k) => Buffer.from(k).equals(key)) === i);
+
+const stepArb = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('apply' as const),
+      update: partitionUpdateArb(SMALL_DOMAIN, { tableId: TABLE }),
+      nowSec: SMALL_DOMAIN.nowSec,
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('check' as const), nowSec: SMALL_DOMAIN.nowSec }) },
+);
+
+function checkAgainstModel(memtable: Memtable, model: Model, nowSec: number): void {
+  memtable.assertInvariants();
+  for (const key of ALL_KEYS) {
+    const fromMemtable = memtable.get(key) ?? emptyUpdate(key);
+    const fromModel = model.partitions.get(partitionPosition(key)) ?? emptyUpdate(key);
+    for (const readSec of [nowSec, nowSec + 3]) {
+      expect(canonicalLive(livePartition(fromMemtable, readSec))).toEqual(
+        canonicalLive(livePartition(fromModel, readSec)),
+      );
+    }
+  }
+  const scanned = [...memtable.scan()].map((p): [string, string[]] => [
+    partitionPosition(p.key),
+    canonicalPartition(p),
+  ]);
+  for (let i = 1; i < scanned.length; i++) expect(scanned[i - 1]![0] < scanned[i]![0]).toBe(true);
+  expect(scanned).toEqual(model.sorted().map(([position, p]) => [position, canonicalPartition(p)]));
+  expect(memtable.partitionCount).toBe(model.partitions.size);
+  expect(memtable.minTimestampMicros).toBe(model.minTimestampMicros);
+  expect(memtable.maxTimestampMicros).toBe(model.maxTimestampMicros);
+}
+
+describe('Memtable', () => {
+  it('reads and scans what a naive model of merged partition updates holds', () => {
+    fc.assert(
+      fc.property(fc.array(stepArb, { minLength: 1, maxLength: 40 }), (steps) => {
+        const memtable = new Memtable({ tableId: TABLE });
+        const model = new Model();
+        let sizeBytes = memtable.sizeBytes;
+        for (const step of steps) {
+          if (step.kind === 'apply') {
+            sizeBytes += memtable.apply(step.update, step.nowSec);
+            model.apply(step.update, step.nowSec);
+            expect(memtable.sizeBytes).toBe(sizeBytes);
+          } else {
+            checkAgainstModel(memtable, model, step.nowSec);
+          }
+        }
+        checkAgainstModel(memtable, model, NOW);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('returns snapshots that later writes do not change', () => {
+    fc.assert(
+      fc.property(
+        fc.array(partitionUpdateArb(SMALL_DOMAIN, { tableId: TABLE }), { minLength: 1, maxLength: 8 }),
+        fc.array(partitionUpdateArb(SMALL_DOMAIN, { tableId: TABLE }), { minLength: 1, maxLength: 8 }),
+        (before, after) => {
+          const memtable = new Memtable({ tableId: TABLE });
+          for (const u of before) memtable.apply(u, NOW);
+          const got = ALL_KEYS.map((key) => memtable.get(key));
+          const scanned = [...memtable.scan()];
+          const canonical = (ps: Array<PartitionUpdate | undefined>) => ps.map((p) => p && canonicalPartition(p));
+          const gotBefore = canonical(got);
+          const scannedBefore = canonical(scanned);
+          for (const u of after) memtable.apply(u, NOW);
+          expect(canonical(got)).toEqual(gotBefore);
+          expect(canonical(scanned)).toEqual(scannedBefore);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('scans the positions in a range, with either bound open, inclusive or exclusive', () => {
+    const memtable = new Memtable({ tableId: TABLE });
+    const keys = Array.from({ length: 300 }, (_, i) => Uint8Array.of(i >> 8, i & 0xff));
+    for (const [i, key] of keys.entries()) memtable.apply(update(key, [rowOf('', 1, i & 0xff)]), NOW);
+    const positions = keys.map(partitionPosition).sort();
+    const bound = fc.option(
+      fc.oneof(fc.constantFrom(...positions), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map(tokenPrefix)),
+      { nil: undefined },
+    );
+    fc.assert(
+      fc.property(bound, fc.boolean(), bound, fc.boolean(), (from, fromInclusive, to, toInclusive) => {
+        const range = { fromPosition: from, fromInclusive, toPosition: to, toInclusive };
+        const expected = positions.filter(
+          (p) =>
+            (from === undefined || p > from || (fromInclusive && p === from)) &&
+            (to === undefined || p < to || (toInclusive && p === to)),
+        );
+        expect([...memtable.scan(range)].map((p) => partitionPosition(p.key))).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
+    // A token range [t1, t2): every key whose token is in it.
+    const [t1, t2] = [2n ** 62n, 2n ** 63n];
+    const inTokens = [...memtable.scan({ fromPosition: tokenPrefix(t1), toPosition: tokenPrefix(t2) })];
+    expect(inTokens.length).toBe(positions.filter((p) => p >= tokenPrefix(t1) && p < tokenPrefix(t2)).length);
+  });
+
+  it('keeps many rows of one partition in clustering order', () => {
+    const memtable = new Memtable({ tableId: TABLE });
+    const key = Uint8Array.of(9);
+    const clusterings = Array.from(
+      { length: 1000 },
+      (_, i) => `\x40${String.fromCharCode(((i * 7919) % 1000) >> 8, (i * 7919) % 256)}`,
+    );
+    for (const [i, c] of clusterings.entries()) memtable.apply(update(key, [rowOf(c, i, 1)]), NOW);
+    // Overwrite each row once more: the later timestamp wins.
+    for (const [i, c] of clusterings.entries()) memtable.apply(update(key, [rowOf(c, 5000 + i, 2)]), NOW);
+    memtable.assertInvariants();
+    const rows = memtable.get(key)!.rows;
+    expect(rows.map((r) => r.clustering)).toEqual([...new Set(clusterings)].sort());
+    expect(rows.every((r) => r.cells[0]!.value![0] === 2)).toBe(true);
+  });
+
+  it('refuses malformed updates and applies nothing of them', () => {
+    const memtable = new Memtable({ tableId: TABLE });
+    memtable.apply(update(Uint8Array.of(1), [rowOf('\x40a', 1, 1)]), NOW);
+    const sizeBytes = memtable.sizeBytes;
+    const bad: PartitionUpdate[] = [
+      { ...update(Uint8Array.of(1), [rowOf('\x40b', 2, 2)]), tableId: 'another table' },
+      update(Uint8Array.of(1), [rowOf('\x40b', 2, 2), rowOf('\x40a', 2, 2)]),
+      update(Uint8Array.of(1), [rowOf('\x40b', 2, 2), rowOf('\x40b', 2, 2)]),
+      update(Uint8Array.of(1), [
+        {
+          ...rowOf('\x40b', 2),
+          cells: [liveCell('b', undefined, 1, Uint8Array.of()), liveCell('a', undefined, 1, Uint8Array.of())],
+        },
+      ]),
+      update(Uint8Array.of(1), [rowOf('\x40b', Number.NaN, 2)]),
+      { ...emptyUpdate(Uint8Array.of(1)), staticRow: rowOf('\x40a', 2, 2) },
+      {
+        ...emptyUpdate(Uint8Array.of(1)),
+        rangeTombstones: [
+          { start: '\x40b', end: '\x40b', deletion: { markedForDeleteAtMicros: 3, localDeletionTimeSec: NOW } },
+        ],
+      },
+    ];
+    for (const u of bad) {
+      expect(() => memtable.apply(u, NOW)).toThrow(expect.objectContaining({ code: ErrorCodes.INVALID_ARGUMENT }));
+    }
+    expect(() => memtable.apply(update(Uint8Array.of(1), []), Number.NaN)).toThrow(
+      expect.objectContaining({ code: ErrorCodes.INVALID_ARGUMENT }),
+    );
+    expect(memtable.sizeBytes).toBe(sizeBytes);
+    expect(memtable.get(Uint8Array.of(1))!.rows.map((r) => r.clustering)).toEqual(['\x40a']);
+    expect(memtable.maxTimestampMicros).toBe(1);
+    memtable.assertInvariants();
+  });
+
+  it('takes an empty update as a no-op', () => {
+    const memtable = new Memtable({ tableId: TABLE });
+    expect(memtable.apply(emptyUpdate(Uint8Array.of(1)), NOW)).toBe(0);
+    expect(memtable.partitionCount).toBe(0);
+    expect(memtable.get(Uint8Array.of(1))).toBeUndefined();
+    expect(memtable.minTimestampMicros).toBeGreaterThan(memtable.maxTimestampMicros);
+  });
+
+  it('refuses writes once frozen, with RT_CLOSED, and still serves reads and scans for the flush', () => {
+    const memtable = new Memtable({ tableId: TABLE });
+    const keys = Array.from({ length: 50 }, (_, i) => Uint8Array.of(i));
+    for (const key of keys) memtable.apply(update(key, [rowOf('', 1, key[0]!)]), NOW);
+    const sizeBytes = memtable.sizeBytes;
+    expect(memtable.frozen).toBe(false);
+    memtable.freeze();
+    memtable.freeze();
+    expect(memtable.frozen).toBe(true);
+    let error: unknown;
+    try {
+      memtable.apply(update(Uint8Array.of(200), [rowOf('', 2, 1)]), NOW);
+    } catch (e) {
+      error = e;
+    }
+    expect(isRingtailError(error, ErrorCodes.CLOSED)).toBe(true);
+    expect(memtable.sizeBytes).toBe(sizeBytes);
+    const flushed = [...memtable.scan()];
+    expect(flushed.map((p) => partitionPosition(p.key))).toEqual(keys.map(partitionPosition).sort());
+    expect(flushed.every((p) => p.tableId === TABLE && p.rows.length === 1)).toBe(true);
+    expect(memtable.get(keys[7]!)?.rows[0]?.cells[0]?.value).toEqual(Uint8Array.of(7));
+  });
+
+  it('needs a table id', () => {
+    expect(() => new Memtable({ tableId: '' })).toThrow(expect.objectContaining({ code: ErrorCodes.INVALID_ARGUMENT }));
+  });
+});
