@@ -62,7 +62,7 @@ function verify(updates: PartitionUpdate[]): void {
   const byPosition = new Map<string, PartitionUpdate>();
   let sizeBytes = memtable.sizeBytes;
   for (const update of updates) {
-    const deltaBytes = memtable.apply(update, NOW_SEC);
+    const deltaBytes = memtable.apply(update);
     if (deltaBytes <= 0) fail('an insert did not grow sizeBytes');
     sizeBytes += deltaBytes;
     byPosition.set(partitionPosition(update.key), update);
@@ -88,7 +88,7 @@ function verify(updates: PartitionUpdate[]): void {
 function timeMemtable(updates: PartitionUpdate[]): number {
   const memtable = new Memtable({ tableId: TABLE_ID });
   const start = performance.now();
-  for (let i = 0; i < updates.length; i++) memtable.apply(updates[i]!, NOW_SEC);
+  for (let i = 0; i < updates.length; i++) memtable.apply(updates[i]!);
   const elapsedMs = performance.now() - start;
   if (memtable.partitionCount !== UPDATES) fail('memtable lost partitions');
   return (UPDATES * 1000) / elapsedMs;
@@ -158,7 +158,7 @@ async function run(): Promise<BenchResult> {
   const map = perSecond.map!;
   console.table(Object.entries(perSecond).map(([name, value]) => ({ what: name, 'per second': formatRate(value) })));
   const sized = new Memtable({ tableId: TABLE_ID });
-  for (const update of updates) sized.apply(update, NOW_SEC);
+  for (const update of updates) sized.apply(update);
   return makeResult({
     name: 'memtable-write',
     metric: 'updates/s',

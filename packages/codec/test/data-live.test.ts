@@ -128,7 +128,6 @@ describe('livePartition', () => {
     const deleted = mergePartitions(
       updated,
       partition({ rows: [row(A, [cellTombstone('x', undefined, 2, NOW), cellTombstone('y', undefined, 2, NOW)])] }),
-      NOW,
     );
     expect(visible(deleted)).toEqual([]);
   });
@@ -144,9 +143,9 @@ describe('livePartition', () => {
     fc.assert(
       fc.property(samePartition, samePartition, samePartition, SMALL_DOMAIN.nowSec, (a, b, c, now) => {
         const read = (p: PartitionUpdate) => canonicalLive(livePartition(p, now));
-        const abc = read(mergePartitions(mergePartitions(a, b, now), c, now));
-        expect(read(mergePartitions(mergePartitions(c, b, now), a, now))).toEqual(abc);
-        expect(read(mergePartitions(a, mergePartitions(c, b, now), now))).toEqual(abc);
+        const abc = read(mergePartitions(mergePartitions(a, b), c));
+        expect(read(mergePartitions(mergePartitions(c, b), a))).toEqual(abc);
+        expect(read(mergePartitions(a, mergePartitions(c, b)))).toEqual(abc);
       }),
       { numRuns: 1000 },
     );

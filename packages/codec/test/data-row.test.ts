@@ -14,7 +14,6 @@ import {
   SMALL_DOMAIN,
 } from './data-arbitraries.js';
 
-const NOW = 100;
 const bytes = (...b: number[]) => Uint8Array.from(b);
 const del = (markedForDeleteAtMicros: number, localDeletionTimeSec = 90): DeletionTime => ({
   markedForDeleteAtMicros,
@@ -29,7 +28,7 @@ const sameRow = rowArb(SMALL_DOMAIN, fc.constant('\x40a'));
  * mergeRows spelled out: the later liveness and deletion; per position, every
  * cell reconciled; then whatever the merged deletions cover dropped.
  */
-function referenceMerge(rows: Row[], nowSec: number): Row {
+function referenceMerge(rows: Row[]): Row {
   let deletion: DeletionTime | undefined;
   for (const r of rows) deletion = laterDeletion(deletion, r.deletion);
   const livenesses = rows.flatMap((r) => (r.liveness === undefined ? [] : [r.liveness]));
@@ -49,7 +48,7 @@ function referenceMerge(rows: Row[], nowSec: number): Row {
   for (const cell of rows.flatMap((r) => r.cells)) {
     const key = cellPositionKey(cell);
     const other = cellByPosition.get(key);
-    cellByPosition.set(key, other === undefined ? cell : reconcileCells(other, cell, nowSec));
+    cellByPosition.set(key, other === undefined ? cell : reconcileCells(other, cell));
   }
   const cells = [...cellByPosition.values()]
     .filter((c) => !deletes(deletion, c.timestampMicros))
@@ -71,7 +70,6 @@ describe('mergeRows', () => {
         cells: [older, newer],
       }),
       row({ deletion: del(5) }),
-      NOW,
     );
     expect(merged.liveness).toBeUndefined();
     expect(merged.cells).toEqual([newer]);
@@ -80,7 +78,7 @@ describe('mergeRows', () => {
 
   it('keeps a liveness newer than the row deletion', () => {
     const liveness = { timestampMicros: 6, ttlSec: 0, localExpirationTimeSec: NO_DELETION_TIME };
-    expect(mergeRows(row({ liveness }), row({ deletion: del(5) }), NOW).liveness).toEqual(liveness);
+    expect(mergeRows(row({ liveness }), row({ deletion: del(5) })).liveness).toEqual(liveness);
   });
 
   it('drops collection elements a collection deletion shadows, and only those', () => {
@@ -91,7 +89,6 @@ describe('mergeRows', () => {
     const merged = mergeRows(
       row({ cells: [simple, oldElement, newElement, otherCollection] }),
       row({ complexDeletions: [{ column: 'm', deletion: del(7) }] }),
-      NOW,
     );
     expect(merged.cells).toEqual([simple, newElement, otherCollection]);
     expect(merged.complexDeletions).toEqual([{ column: 'm', deletion: del(7) }]);
@@ -107,7 +104,6 @@ describe('mergeRows', () => {
           { column: 's', deletion: del(1) },
         ],
       }),
-      NOW,
     );
     expect(merged.deletion).toEqual(del(3, 96));
     expect(merged.complexDeletions).toEqual([
@@ -118,14 +114,14 @@ describe('mergeRows', () => {
 
   it('reconciles cells at one position and keeps tombstones that win', () => {
     const tombstone = cellTombstone('a', undefined, 5, 95);
-    const merged = mergeRows(row({ cells: [liveCell('a', undefined, 5, bytes(9))] }), row({ cells: [tombstone] }), NOW);
+    const merged = mergeRows(row({ cells: [liveCell('a', undefined, 5, bytes(9))] }), row({ cells: [tombstone] }));
     expect(merged.cells).toEqual([tombstone]);
   });
 
   it('equals the reference merge', () => {
     fc.assert(
-      fc.property(sameRow, sameRow, SMALL_DOMAIN.nowSec, (a, b, now) => {
-        expect(canonicalRow(mergeRows(a, b, now))).toEqual(canonicalRow(referenceMerge([a, b], now)));
+      fc.property(sameRow, sameRow, (a, b) => {
+        expect(canonicalRow(mergeRows(a, b))).toEqual(canonicalRow(referenceMerge([a, b])));
       }),
       { numRuns: 1500 },
     );
@@ -133,11 +129,11 @@ describe('mergeRows', () => {
 
   it('is commutative and associative', () => {
     fc.assert(
-      fc.property(sameRow, sameRow, sameRow, SMALL_DOMAIN.nowSec, (a, b, c, now) => {
-        const ab = mergeRows(a, b, now);
-        expect(canonicalRow(mergeRows(b, a, now))).toEqual(canonicalRow(ab));
-        const left = mergeRows(ab, c, now);
-        const right = mergeRows(a, mergeRows(b, c, now), now);
+      fc.property(sameRow, sameRow, sameRow, (a, b, c) => {
+        const ab = mergeRows(a, b);
+        expect(canonicalRow(mergeRows(b, a))).toEqual(canonicalRow(ab));
+        const left = mergeRows(ab, c);
+        const right = mergeRows(a, mergeRows(b, c));
         expect(canonicalRow(left)).toEqual(canonicalRow(right));
       }),
       { numRuns: 1500 },
@@ -146,9 +142,9 @@ describe('mergeRows', () => {
 
   it('is idempotent on a merged row, and leaves nothing its own deletions shadow', () => {
     fc.assert(
-      fc.property(sameRow, sameRow, SMALL_DOMAIN.nowSec, (a, b, now) => {
-        const merged = mergeRows(a, b, now);
-        expect(canonicalRow(mergeRows(merged, merged, now))).toEqual(canonicalRow(merged));
+      fc.property(sameRow, sameRow, (a, b) => {
+        const merged = mergeRows(a, b);
+        expect(canonicalRow(mergeRows(merged, merged))).toEqual(canonicalRow(merged));
         for (const cell of merged.cells) {
           expect(deletes(merged.deletion, cell.timestampMicros)).toBe(false);
           const complex = merged.complexDeletions.find((d) => d.column === cell.column);
@@ -167,11 +163,11 @@ describe('mergePartitions', () => {
 
   it('is commutative and associative (range tombstones compared as a set)', () => {
     fc.assert(
-      fc.property(samePartition, samePartition, samePartition, SMALL_DOMAIN.nowSec, (a, b, c, now) => {
-        const ab = mergePartitions(a, b, now);
-        expect(canonicalPartition(mergePartitions(b, a, now))).toEqual(canonicalPartition(ab));
-        const left = mergePartitions(ab, c, now);
-        const right = mergePartitions(a, mergePartitions(b, c, now), now);
+      fc.property(samePartition, samePartition, samePartition, (a, b, c) => {
+        const ab = mergePartitions(a, b);
+        expect(canonicalPartition(mergePartitions(b, a))).toEqual(canonicalPartition(ab));
+        const left = mergePartitions(ab, c);
+        const right = mergePartitions(a, mergePartitions(b, c));
         expect(canonicalPartition(left)).toEqual(canonicalPartition(right));
       }),
       { numRuns: 1000 },
@@ -180,8 +176,8 @@ describe('mergePartitions', () => {
 
   it('keeps rows sorted by clustering, one per clustering', () => {
     fc.assert(
-      fc.property(samePartition, samePartition, SMALL_DOMAIN.nowSec, (a, b, now) => {
-        const merged: PartitionUpdate = mergePartitions(a, b, now);
+      fc.property(samePartition, samePartition, (a, b) => {
+        const merged: PartitionUpdate = mergePartitions(a, b);
         const clusterings = merged.rows.map((r) => r.clustering);
         expect(clusterings).toEqual([...new Set([...a.rows, ...b.rows].map((r) => r.clustering))].sort());
       }),

@@ -68,19 +68,14 @@ export class Memtable {
   }
 
   /**
-   * Merges `update` in, as a write at `nowSec` (seconds since the epoch: the
-   * time that decides, on a timestamp tie, whether an expiring cell is still
-   * live). Returns the change in `sizeBytes`. The memtable keeps the update's
+   * Merges `update` in. Returns the change in `sizeBytes`. The memtable keeps the update's
    * rows, cells and values rather than copies: the caller must not modify
    * them afterwards. Throws RT_INVALID_ARGUMENT for a malformed update or one
    * of another table, and RT_CLOSED once frozen; either way nothing is applied.
    */
-  apply(update: PartitionUpdate, nowSec: number): number {
+  apply(update: PartitionUpdate): number {
     if (this.isFrozen) {
       throw new RingtailError(ErrorCodes.CLOSED, `the memtable of table ${this.tableId} is frozen for flushing`);
-    }
-    if (!Number.isSafeInteger(nowSec)) {
-      throw new RingtailError(ErrorCodes.INVALID_ARGUMENT, `nowSec must be a safe integer, got ${nowSec}`);
     }
     const checker = this.checker;
     checker.check(update, this.tableId);
@@ -94,7 +89,6 @@ export class Memtable {
     const partition = partitions.getOrInsert(position, createPartition);
     let deltaBytes =
       partitions.size === countBefore ? 0 : PARTITION_STATE_BYTES + TREE_ENTRY_BYTES + stringBytes(position.length);
-    this.merger.nowSec = nowSec;
     deltaBytes += partition.apply(update, this.merger);
     this.heapBytes += deltaBytes;
     return deltaBytes;

@@ -26,15 +26,13 @@ const NO_RANGE_TOMBSTONES: readonly RangeTombstone[] = Object.freeze([]);
 
 /**
  * The merge that SortedStringMap.upsert calls, made once per memtable rather
- * than a closure per write: it reads the apply's `nowSec` from here and adds
- * the change in heap bytes to `deltaBytes`.
+ * than a closure per write: it adds the change in heap bytes to `deltaBytes`.
  */
 export class RowMerger {
-  nowSec = 0;
   deltaBytes = 0;
 
   readonly merge = (existing: Row, incoming: Row): Row => {
-    const merged = mergeRows(existing, incoming, this.nowSec);
+    const merged = mergeRows(existing, incoming);
     this.deltaBytes += rowHeapBytes(merged) - rowHeapBytes(existing);
     return merged;
   };
@@ -68,7 +66,7 @@ export class PartitionState {
         this.staticRow = incomingStatic;
         deltaBytes += rowHeapBytes(incomingStatic);
       } else {
-        this.staticRow = mergeRows(existing, incomingStatic, merger.nowSec);
+        this.staticRow = mergeRows(existing, incomingStatic);
         deltaBytes += rowHeapBytes(this.staticRow) - rowHeapBytes(existing);
       }
     }
@@ -102,7 +100,7 @@ export class PartitionState {
       return rowHeapBytes(row);
     }
     if (only.clustering === row.clustering) {
-      const merged = mergeRows(only, row, merger.nowSec);
+      const merged = mergeRows(only, row);
       this.onlyRow = merged;
       return rowHeapBytes(merged) - rowHeapBytes(only);
     }

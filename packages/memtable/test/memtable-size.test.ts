@@ -111,7 +111,7 @@ describe('Memtable sizeBytes', () => {
     const before = heldBytes();
     const memtable = new Memtable({ tableId: TABLE });
     let returned = memtable.sizeBytes;
-    for (let i = 0; i < writes; i++) returned += memtable.apply(make(i), NOW);
+    for (let i = 0; i < writes; i++) returned += memtable.apply(make(i));
     const measured = heldBytes() - before;
     expect(memtable.sizeBytes).toBe(returned);
     memtable.assertInvariants();

@@ -53,11 +53,11 @@ class Model {
   minTimestampMicros = Number.MAX_SAFE_INTEGER;
   maxTimestampMicros = Number.MIN_SAFE_INTEGER;
 
-  apply(u: PartitionUpdate, nowSec: number): void {
+  apply(u: PartitionUpdate): void {
     if (isEmpty(u)) return;
     const position = partitionPosition(u.key);
     const existing = this.partitions.get(position);
-    this.partitions.set(position, existing === undefined ? u : mergePartitions(existing, u, nowSec));
+    this.partitions.set(position, existing === undefined ? u : mergePartitions(existing, u));
     const rows = [...u.rows, ...(u.staticRow === undefined ? [] : [u.staticRow])];
     const timestamps = [
       ...(u.deletion === undefined ? [] : [u.deletion.markedForDeleteAtMicros]),
@@ -89,7 +89,6 @@ const stepArb = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant('apply' as const),
       update: partitionUpdateArb(SMALL_DOMAIN, { tableId: TABLE }),
-      nowSec: SMALL_DOMAIN.nowSec,
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('check' as const), nowSec: SMALL_DOMAIN.nowSec }) },
@@ -126,8 +125,8 @@ describe('Memtable', () => {
         let sizeBytes = memtable.sizeBytes;
         for (const step of steps) {
           if (step.kind === 'apply') {
-            sizeBytes += memtable.apply(step.update, step.nowSec);
-            model.apply(step.update, step.nowSec);
+            sizeBytes += memtable.apply(step.update);
+            model.apply(step.update);
             expect(memtable.sizeBytes).toBe(sizeBytes);
           } else {
             checkAgainstModel(memtable, model, step.nowSec);
@@ -146,13 +145,13 @@ describe('Memtable', () => {
         fc.array(partitionUpdateArb(SMALL_DOMAIN, { tableId: TABLE }), { minLength: 1, maxLength: 8 }),
         (before, after) => {
           const memtable = new Memtable({ tableId: TABLE });
-          for (const u of before) memtable.apply(u, NOW);
+          for (const u of before) memtable.apply(u);
           const got = ALL_KEYS.map((key) => memtable.get(key));
           const scanned = [...memtable.scan()];
           const canonical = (ps: Array<PartitionUpdate | undefined>) => ps.map((p) => p && canonicalPartition(p));
           const gotBefore = canonical(got);
           const scannedBefore = canonical(scanned);
-          for (const u of after) memtable.apply(u, NOW);
+          for (const u of after) memtable.apply(u);
           expect(canonical(got)).toEqual(gotBefore);
           expect(canonical(scanned)).toEqual(scannedBefore);
         },
@@ -164,7 +163,7 @@ describe('Memtable', () => {
   it('scans the positions in a range, with either bound open, inclusive or exclusive', () => {
     const memtable = new Memtable({ tableId: TABLE });
     const keys = Array.from({ length: 300 }, (_, i) => Uint8Array.of(i >> 8, i & 0xff));
-    for (const [i, key] of keys.entries()) memtable.apply(update(key, [rowOf('', 1, i & 0xff)]), NOW);
+    for (const [i, key] of keys.entries()) memtable.apply(update(key, [rowOf('', 1, i & 0xff)]));
     const positions = keys.map(partitionPosition).sort();
     const bound = fc.option(
       fc.oneof(fc.constantFrom(...positions), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map(tokenPrefix)),
@@ -195,9 +194,9 @@ describe('Memtable', () => {
       { length: 1000 },
       (_, i) => `\x40${String.fromCharCode(((i * 7919) % 1000) >> 8, (i * 7919) % 256)}`,
     );
-    for (const [i, c] of clusterings.entries()) memtable.apply(update(key, [rowOf(c, i, 1)]), NOW);
+    for (const [i, c] of clusterings.entries()) memtable.apply(update(key, [rowOf(c, i, 1)]));
     // Overwrite each row once more: the later timestamp wins.
-    for (const [i, c] of clusterings.entries()) memtable.apply(update(key, [rowOf(c, 5000 + i, 2)]), NOW);
+    for (const [i, c] of clusterings.entries()) memtable.apply(update(key, [rowOf(c, 5000 + i, 2)]));
     memtable.assertInvariants();
     const rows = memtable.get(key)!.rows;
     expect(rows.map((r) => r.clustering)).toEqual([...new Set(clusterings)].sort());
@@ -206,7 +205,7 @@ describe('Memtable', () => {
 
   it('refuses malformed updates and applies nothing of them', () => {
     const memtable = new Memtable({ tableId: TABLE });
-    memtable.apply(update(Uint8Array.of(1), [rowOf('\x40a', 1, 1)]), NOW);
+    memtable.apply(update(Uint8Array.of(1), [rowOf('\x40a', 1, 1)]));
     const sizeBytes = memtable.sizeBytes;
     const bad: PartitionUpdate[] = [
       { ...update(Uint8Array.of(1), [rowOf('\x40b', 2, 2)]), tableId: 'another table' },
@@ -228,11 +227,8 @@ describe('Memtable', () => {
       },
     ];
     for (const u of bad) {
-      expect(() => memtable.apply(u, NOW)).toThrow(expect.objectContaining({ code: ErrorCodes.INVALID_ARGUMENT }));
+      expect(() => memtable.apply(u)).toThrow(expect.objectContaining({ code: ErrorCodes.INVALID_ARGUMENT }));
     }
-    expect(() => memtable.apply(update(Uint8Array.of(1), []), Number.NaN)).toThrow(
-      expect.objectContaining({ code: ErrorCodes.INVALID_ARGUMENT }),
-    );
     expect(memtable.sizeBytes).toBe(sizeBytes);
     expect(memtable.get(Uint8Array.of(1))!.rows.map((r) => r.clustering)).toEqual(['\x40a']);
     expect(memtable.maxTimestampMicros).toBe(1);
@@ -241,7 +237,7 @@ describe('Memtable', () => {
 
   it('takes an empty update as a no-op', () => {
     const memtable = new Memtable({ tableId: TABLE });
-    expect(memtable.apply(emptyUpdate(Uint8Array.of(1)), NOW)).toBe(0);
+    expect(memtable.apply(emptyUpdate(Uint8Array.of(1)))).toBe(0);
     expect(memtable.partitionCount).toBe(0);
     expect(memtable.get(Uint8Array.of(1))).toBeUndefined();
     expect(memtable.minTimestampMicros).toBeGreaterThan(memtable.maxTimestampMicros);
@@ -250,7 +246,7 @@ describe('Memtable', () => {
   it('refuses writes once frozen, with RT_CLOSED, and still serves reads and scans for the flush', () => {
     const memtable = new Memtable({ tableId: TABLE });
     const keys = Array.from({ length: 50 }, (_, i) => Uint8Array.of(i));
-    for (const key of keys) memtable.apply(update(key, [rowOf('', 1, key[0]!)]), NOW);
+    for (const key of keys) memtable.apply(update(key, [rowOf('', 1, key[0]!)]));
     const sizeBytes = memtable.sizeBytes;
     expect(memtable.frozen).toBe(false);
     memtable.freeze();
@@ -258,7 +254,7 @@ describe('Memtable', () => {
     expect(memtable.frozen).toBe(true);
     let error: unknown;
     try {
-      memtable.apply(update(Uint8Array.of(200), [rowOf('', 2, 1)]), NOW);
+      memtable.apply(update(Uint8Array.of(200), [rowOf('', 2, 1)]));
     } catch (e) {
       error = e;
     }

@@ -69,30 +69,24 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
 }
 
 /**
- * Last write wins, with Cassandra's tie rules: the later timestamp; at the
- * same timestamp a dead cell (tombstone or expired) beats a live one; between
- * two dead cells a tombstone beats an expired cell, then the later local
- * deletion time; between two live cells the greater value, then the later
- * expiry. `a` and `b` are at the same position. Whatever is left tied (two
- * expired cells, or live cells of equal value and expiry) is decided by value,
- * then TTL, so that the result never depends on the order of the arguments
- * and every replica keeps the same cell.
+ * Last write wins, with Cassandra's tie rules as they stand since
+ * CASSANDRA-14592: the later timestamp; at the same timestamp a tombstone beats
+ * a cell with a value, an expiring cell beats a non-expiring one, and between
+ * two expiring cells (or two tombstones) the later local deletion time wins;
+ * then the greater value, then the longer TTL. None of it depends on the time
+ * of the merge, so every replica and every merge order keeps the same cell.
+ * `a` and `b` are at the same position.
  */
-export function reconcileCells(a: Cell, b: Cell, nowSec: number): Cell {
+export function reconcileCells(a: Cell, b: Cell): Cell {
   if (a.timestampMicros !== b.timestampMicros) return a.timestampMicros > b.timestampMicros ? a : b;
-  const aLive = isLiveCell(a, nowSec);
-  const bLive = isLiveCell(b, nowSec);
-  if (aLive !== bLive) return aLive ? b : a;
-  if (!aLive) {
-    if (isTombstone(a) !== isTombstone(b)) return isTombstone(a) ? a : b;
-    if (a.localDeletionTimeSec !== b.localDeletionTimeSec) {
-      return a.localDeletionTimeSec > b.localDeletionTimeSec ? a : b;
-    }
-  }
+  const aTombstone = a.value === undefined;
+  if (aTombstone !== (b.value === undefined)) return aTombstone ? a : b;
+  const aExpiring = a.ttlSec > 0;
+  if (aExpiring !== b.ttlSec > 0) return aExpiring ? a : b;
+  if (a.localDeletionTimeSec !== b.localDeletionTimeSec) return a.localDeletionTimeSec > b.localDeletionTimeSec ? a : b;
   if (a.value !== undefined && b.value !== undefined) {
     const byValue = compareBytes(a.value, b.value);
     if (byValue !== 0) return byValue > 0 ? a : b;
   }
-  if (a.localDeletionTimeSec !== b.localDeletionTimeSec) return a.localDeletionTimeSec > b.localDeletionTimeSec ? a : b;
   return a.ttlSec >= b.ttlSec ? a : b;
 }

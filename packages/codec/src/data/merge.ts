@@ -9,7 +9,7 @@ import type { PartitionUpdate, RangeTombstone } from './partition-update.js';
 import { mergeRows, type Row } from './row.js';
 
 /** Merges two row lists sorted by clustering. */
-export function mergeRowLists(a: readonly Row[], b: readonly Row[], nowSec: number): Row[] {
+export function mergeRowLists(a: readonly Row[], b: readonly Row[]): Row[] {
   const out: Row[] = [];
   let i = 0;
   let j = 0;
@@ -23,7 +23,7 @@ export function mergeRowLists(a: readonly Row[], b: readonly Row[], nowSec: numb
       out.push(y);
       j++;
     } else {
-      out.push(mergeRows(x, y, nowSec));
+      out.push(mergeRows(x, y));
       i++;
       j++;
     }
@@ -32,16 +32,15 @@ export function mergeRowLists(a: readonly Row[], b: readonly Row[], nowSec: numb
 }
 
 /** Two versions of one partition of one table, merged. Range tombstones are kept side by side. */
-export function mergePartitions(a: PartitionUpdate, b: PartitionUpdate, nowSec: number): PartitionUpdate {
+export function mergePartitions(a: PartitionUpdate, b: PartitionUpdate): PartitionUpdate {
   let staticRow = a.staticRow;
-  if (b.staticRow !== undefined)
-    staticRow = staticRow === undefined ? b.staticRow : mergeRows(staticRow, b.staticRow, nowSec);
+  if (b.staticRow !== undefined) staticRow = staticRow === undefined ? b.staticRow : mergeRows(staticRow, b.staticRow);
   return {
     tableId: a.tableId,
     key: a.key,
     deletion: laterDeletion(a.deletion, b.deletion),
     staticRow,
-    rows: mergeRowLists(a.rows, b.rows, nowSec),
+    rows: mergeRowLists(a.rows, b.rows),
     rangeTombstones:
       b.rangeTombstones.length === 0
         ? a.rangeTombstones

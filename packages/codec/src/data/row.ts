@@ -89,7 +89,7 @@ function complexDeletionOf(deletions: readonly ComplexDeletion[], column: string
  * deletions shadow (older liveness, cells, collection elements) is dropped,
  * since it can never be read again; the deletions themselves are kept.
  */
-export function mergeRows(a: Row, b: Row, nowSec: number): Row {
+export function mergeRows(a: Row, b: Row): Row {
   const deletion = laterDeletion(a.deletion, b.deletion);
   let liveness = laterLiveness(a.liveness, b.liveness);
   if (liveness !== undefined && deletes(deletion, liveness.timestampMicros)) liveness = undefined;
@@ -115,7 +115,7 @@ export function mergeRows(a: Row, b: Row, nowSec: number): Row {
       keep(y!);
       j++;
     } else {
-      keep(reconcileCells(x!, y!, nowSec));
+      keep(reconcileCells(x!, y!));
       i++;
       j++;
     }
