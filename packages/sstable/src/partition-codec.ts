@@ -1,0 +1,141 @@
+/**
+ * A partition record in the Data stream (docs/formats/sstable.md, "Partition
+ * record"): a u32 body length, then the body — key, partition deletion, static
+ * row, rows and range tombstones. Rows use the codec's row encoding
+ * (`writeRow`/`readRow`, shared with the mutation format), whose version is
+ * recorded in the Data header.
+ *
+ * The writer validates what the reader will insist on (orderings, consistent
+ * cell kinds), so a caller's bad update is refused rather than written as a
+ * file that cannot be read back.
+ */
+import {
+  BinaryReader,
+  BinaryWriter,
+  compareCellPosition,
+  type DeletionTime,
+  ErrorCodes,
+  NO_DELETION_TIME,
+  type PartitionUpdate,
+  type RangeTombstone,
+  RingtailError,
+  type Row,
+  readRow,
+  writeRow,
+} from '@ringtail/codec';
+import { MAX_PARTITION_BYTES, MAX_PARTITION_KEY_BYTES } from './constants.js';
+import { writeU32 } from './format.js';
+
+/** Length prefix of a record. */
+export const RECORD_LENGTH_BYTES = 4;
+
+const HAS_DELETION = 1;
+const HAS_STATIC_ROW = 2;
+
+function writeLocalTime(w: BinaryWriter, sec: number): void {
+  w.uvarint(sec === NO_DELETION_TIME ? 0 : sec + 1);
+}
+
+function readLocalTime(r: BinaryReader): number {
+  const v = r.uvarint();
+  return v === 0 ? NO_DELETION_TIME : v - 1;
+}
+
+function writeDeletion(w: BinaryWriter, d: DeletionTime): void {
+  w.varint(d.markedForDeleteAtMicros);
+  writeLocalTime(w, d.localDeletionTimeSec);
+}
+
+function readDeletion(r: BinaryReader): DeletionTime {
+  return { markedForDeleteAtMicros: r.varint(), localDeletionTimeSec: readLocalTime(r) };
+}
+
+function invalid(message: string): RingtailError {
+  return new RingtailError(ErrorCodes.INVALID_ARGUMENT, message);
+}
+
+function validateRow(row: Row, where: string): void {
+  for (let i = 0; i < row.cells.length; i++) {
+    const cell = row.cells[i]!;
+    if (i > 0 && compareCellPosition(row.cells[i - 1]!, cell) >= 0) throw invalid(`${where}: cells out of order`);
+    if (cell.value === undefined && cell.ttlSec > 0) throw invalid(`${where}: a cell tombstone cannot have a TTL`);
+  }
+  for (let i = 1; i < row.complexDeletions.length; i++) {
+    if (row.complexDeletions[i - 1]!.column >= row.complexDeletions[i]!.column) {
+      throw invalid(`${where}: collection deletions out of order`);
+    }
+  }
+}
+
+/** Throws INVALID_ARGUMENT for an update the format cannot hold or the reader would refuse. */
+export function validatePartition(update: PartitionUpdate): void {
+  if (!(update.key instanceof Uint8Array)) throw invalid('partition key must be a Uint8Array');
+  if (update.key.length > MAX_PARTITION_KEY_BYTES) {
+    throw invalid(`partition key of ${update.key.length} bytes exceeds ${MAX_PARTITION_KEY_BYTES}`);
+  }
+  if (update.staticRow !== undefined) validateRow(update.staticRow, 'static row');
+  for (let i = 0; i < update.rows.length; i++) {
+    const row = update.rows[i]!;
+    if (i > 0 && update.rows[i - 1]!.clustering >= row.clustering) throw invalid('rows out of clustering order');
+    validateRow(row, `row ${i}`);
+  }
+  for (const rt of update.rangeTombstones) {
+    if (rt.start >= rt.end) throw invalid('empty range tombstone');
+  }
+}
+
+/** The whole record — length prefix and body — of a validated update. */
+export function encodePartitionRecord(update: PartitionUpdate): Uint8Array {
+  const w = new BinaryWriter(1024);
+  for (let i = 0; i < RECORD_LENGTH_BYTES; i++) w.u8(0);
+  w.bytesWithLength(update.key);
+  w.u8((update.deletion !== undefined ? HAS_DELETION : 0) | (update.staticRow !== undefined ? HAS_STATIC_ROW : 0));
+  if (update.deletion !== undefined) writeDeletion(w, update.deletion);
+  if (update.staticRow !== undefined) writeRow(w, update.staticRow);
+  w.uvarint(update.rows.length);
+  for (const row of update.rows) writeRow(w, row);
+  w.uvarint(update.rangeTombstones.length);
+  for (const rt of update.rangeTombstones) {
+    w.latin1(rt.start);
+    w.latin1(rt.end);
+    writeDeletion(w, rt.deletion);
+  }
+  const record = w.finish();
+  const bodyLength = record.length - RECORD_LENGTH_BYTES;
+  if (bodyLength > MAX_PARTITION_BYTES) {
+    throw new RingtailError(
+      ErrorCodes.LIMIT_EXCEEDED,
+      `partition of ${bodyLength} bytes exceeds the ${MAX_PARTITION_BYTES}-byte maximum`,
+    );
+  }
+  writeU32(record, 0, bodyLength);
+  return record;
+}
+
+/**
+ * Decodes a record body. Malformed bytes throw (INVALID_ARGUMENT from the
+ * BinaryReader); the caller, knowing file and offset, reports corruption.
+ */
+export function decodePartitionBody(body: Uint8Array, tableId: string): PartitionUpdate {
+  const r = new BinaryReader(body, 'partition record');
+  const key = r.bytesWithLength();
+  const flags = r.u8();
+  if (flags > (HAS_DELETION | HAS_STATIC_ROW)) r.fail(`bad partition flags ${flags}`);
+  const deletion = flags & HAS_DELETION ? readDeletion(r) : undefined;
+  const staticRow = flags & HAS_STATIC_ROW ? readRow(r) : undefined;
+  const rows: Row[] = [];
+  for (let n = r.count(4); n > 0; n--) {
+    const row = readRow(r);
+    const previous = rows.at(-1);
+    if (previous !== undefined && previous.clustering >= row.clustering) r.fail('rows out of order');
+    rows.push(row);
+  }
+  const rangeTombstones: RangeTombstone[] = [];
+  for (let n = r.count(4); n > 0; n--) {
+    const rt = { start: r.latin1(), end: r.latin1(), deletion: readDeletion(r) };
+    if (rt.start >= rt.end) r.fail('empty range tombstone');
+    rangeTombstones.push(rt);
+  }
+  if (!r.done) r.fail('trailing bytes');
+  return { tableId, key, deletion, staticRow, rows, rangeTombstones };
+}
