@@ -1,0 +1,282 @@
+/**
+ * The storage engine of one node: one commit log shared by every table, and a
+ * TableStore per table.
+ *
+ * Write path: the mutation is appended to the commit log and applied to the
+ * memtables in the same turn — so the memtable a write lands in is decided by
+ * the order of appends, which is what flush relies on — and the returned
+ * promise resolves when the commit log has made the append durable to its sync
+ * mode. Reads may therefore see a write a little before it is acknowledged,
+ * as in Cassandra.
+ *
+ * Flush: the active memtable is swapped for a new one and written to an
+ * SSTable; its position is `commitLog.appendedPosition` at the swap. Every
+ * write appended before the swap is in the old memtable; a write appended after
+ * it ends after that position (appends held during a segment rollover end
+ * later still, so they may be replayed again — harmless, since applying a write
+ * twice gives the same result). Commit-log segments are discarded once every
+ * table has flushed what they hold.
+ *
+ * Recovery: each table's SSTables are opened, then the commit log is replayed
+ * from the oldest table's flushed position; a record is applied to a table
+ * only if it ends after that table's own flushed position.
+ */
+import {
+  CorruptionError,
+  decodeMutation,
+  ErrorCodes,
+  encodeMutation,
+  isRingtailError,
+  joinPath,
+  type Logger,
+  type Mutation,
+  mkdirDurable,
+  type PartitionUpdate,
+  RingtailError,
+  type Runtime,
+  silentLogger,
+} from '@ringtail/codec';
+import { CommitLog, type CommitLogPosition, comparePositions, type SyncMode } from '@ringtail/commitlog';
+import { UpdateChecker } from '@ringtail/memtable';
+import {
+  COMMITLOG_DIRECTORY,
+  DEFAULT_COMMITLOG_FLUSH_BYTES,
+  DEFAULT_MEMTABLE_FLUSH_BYTES,
+  TABLES_DIRECTORY,
+} from './constants.js';
+import { type ScanRange, type TableOptions, type TableStats, TableStore } from './table-store.js';
+
+export interface StorageOptions {
+  runtime: Runtime;
+  /** Holds `commitlog/` and `data/<table id>/`. */
+  dataDirectory: string;
+  /** Tables to open (their SSTables, and their share of the commit log). */
+  tables: readonly TableOptions[];
+  commitLog?: {
+    syncMode?: SyncMode;
+    syncPeriodMs?: number;
+    groupWindowMs?: number;
+    segmentSizeBytes?: number;
+  };
+  memtableFlushBytes?: number;
+  commitLogFlushBytes?: number;
+  logger?: Logger;
+}
+
+export interface ReplayReport {
+  readonly records: number;
+  readonly applied: number;
+  readonly skippedFlushed: number;
+  readonly skippedUnknownTable: number;
+}
+
+export class StorageEngine {
+  private readonly tables = new Map<string, TableStore>();
+  private readonly checker = new UpdateChecker();
+  private readonly memtableFlushBytes: number;
+  private readonly commitLogFlushBytes: number;
+  private readonly logger: Logger;
+  private closed = false;
+  /** Flushes started by size thresholds; awaited on close. */
+  private readonly background = new Set<Promise<void>>();
+  replayReport: ReplayReport = { records: 0, applied: 0, skippedFlushed: 0, skippedUnknownTable: 0 };
+
+  private constructor(
+    private readonly options: StorageOptions,
+    private readonly log: CommitLog,
+  ) {
+    this.memtableFlushBytes = options.memtableFlushBytes ?? DEFAULT_MEMTABLE_FLUSH_BYTES;
+    this.commitLogFlushBytes = options.commitLogFlushBytes ?? DEFAULT_COMMITLOG_FLUSH_BYTES;
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  static async open(options: StorageOptions): Promise<StorageEngine> {
+    const { fs } = options.runtime;
+    await mkdirDurable(fs, joinPath(options.dataDirectory, TABLES_DIRECTORY));
+    const log = await CommitLog.open({
+      runtime: options.runtime,
+      directory: joinPath(options.dataDirectory, COMMITLOG_DIRECTORY),
+      ...options.commitLog,
+    });
+    const engine = new StorageEngine(options, log);
+    try {
+      for (const table of options.tables) await engine.openTable(table);
+      await engine.replay();
+    } catch (error) {
+      await engine.close().catch(() => {});
+      throw error;
+    }
+    return engine;
+  }
+
+  /** Adds a table (creating its directory if new). */
+  async createTable(options: TableOptions): Promise<void> {
+    this.assertOpen();
+    if (this.tables.has(options.tableId)) {
+      throw new RingtailError(ErrorCodes.ALREADY_EXISTS, `table ${options.tableId} is already open`);
+    }
+    await this.openTable(options);
+  }
+
+  private async openTable(options: TableOptions): Promise<void> {
+    const directory = joinPath(this.options.dataDirectory, TABLES_DIRECTORY, options.tableId);
+    const store = await TableStore.open(this.options.runtime.fs, directory, options, this.logger);
+    this.tables.set(options.tableId, store);
+  }
+
+  private table(tableId: string): TableStore {
+    const table = this.tables.get(tableId);
+    if (table === undefined) throw new RingtailError(ErrorCodes.NOT_FOUND, `unknown table ${tableId}`);
+    return table;
+  }
+
+  /**
+   * Applies a mutation. Resolves when it is durable to the commit log's sync
+   * mode; it is visible to reads as soon as this returns.
+   */
+  write(mutation: Mutation): Promise<void> {
+    if (this.closed) return Promise.reject(new RingtailError(ErrorCodes.CLOSED, 'storage engine is closed'));
+    let stores: TableStore[];
+    try {
+      // Everything that can refuse the write does so before it reaches the
+      // commit log: a record there that replay would refuse blocks recovery.
+      stores = mutation.updates.map((u) => this.table(u.tableId));
+      for (const update of mutation.updates) this.checker.check(update, update.tableId);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const ticket = this.log.append(encodeMutation(mutation));
+    for (let i = 0; i < stores.length; i++) stores[i]!.apply(mutation.updates[i]!);
+    for (const store of stores) {
+      if (store.memtableBytes >= this.memtableFlushBytes) this.flushInBackground(store);
+    }
+    if (this.log.sizeBytes >= this.commitLogFlushBytes) this.flushOldest();
+    return Promise.resolve(ticket).then(() => {});
+  }
+
+  async read(tableId: string, key: Uint8Array): Promise<PartitionUpdate | undefined> {
+    this.assertOpen();
+    return this.table(tableId).get(key);
+  }
+
+  scan(tableId: string, range: ScanRange = {}): AsyncGenerator<PartitionUpdate> {
+    this.assertOpen();
+    return this.table(tableId).scan(range);
+  }
+
+  /** Flushes one table's memtable (or every table's) to SSTables; resolves when they are live. */
+  async flush(tableId?: string): Promise<void> {
+    this.assertOpen();
+    const stores = tableId === undefined ? [...this.tables.values()] : [this.table(tableId)];
+    const upTo = this.log.appendedPosition;
+    await Promise.all(stores.map((s) => s.flush(upTo)));
+    await this.discardFlushedCommitLog();
+  }
+
+  async truncate(tableId: string): Promise<void> {
+    this.assertOpen();
+    await this.table(tableId).truncate(this.log.appendedPosition);
+    await this.discardFlushedCommitLog();
+  }
+
+  async dropTable(tableId: string): Promise<void> {
+    this.assertOpen();
+    const table = this.table(tableId);
+    this.tables.delete(tableId);
+    await table.drop();
+    await this.discardFlushedCommitLog();
+  }
+
+  stats(tableId: string): TableStats {
+    return this.table(tableId).stats();
+  }
+
+  get commitLogBytes(): number {
+    return this.log.sizeBytes;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.allSettled([...this.background]);
+    for (const table of this.tables.values()) await table.close();
+    await this.log.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new RingtailError(ErrorCodes.CLOSED, 'storage engine is closed');
+  }
+
+  private flushInBackground(store: TableStore): void {
+    const flush = store
+      .flush(this.log.appendedPosition)
+      .then(() => this.discardFlushedCommitLog())
+      .catch((err: unknown) => this.logger.error({ err, table: store.tableId }, 'flush failed'));
+    this.background.add(flush);
+    void flush.finally(() => this.background.delete(flush));
+  }
+
+  /** Flushes the table whose unflushed data is oldest, so the commit log can shrink. */
+  private flushOldest(): void {
+    let oldest: TableStore | undefined;
+    for (const table of this.tables.values()) {
+      if (!table.hasUnflushedData) continue;
+      if (oldest === undefined || earlier(table.flushedUpTo, oldest.flushedUpTo)) oldest = table;
+    }
+    if (oldest !== undefined) this.flushInBackground(oldest);
+  }
+
+  /** Deletes commit-log segments that every table has flushed. */
+  private async discardFlushedCommitLog(): Promise<void> {
+    if (this.closed) return;
+    let keepFrom: CommitLogPosition | undefined = this.log.appendedPosition;
+    for (const table of this.tables.values()) {
+      if (!table.hasUnflushedData) continue;
+      const from = table.flushedUpTo;
+      if (from === undefined) return; // never flushed: every segment may hold its data
+      if (comparePositions(from, keepFrom) < 0) keepFrom = from;
+    }
+    await this.log.discardUpTo(keepFrom);
+  }
+
+  private async replay(): Promise<void> {
+    let from: CommitLogPosition | undefined;
+    let unflushedTable = false;
+    for (const table of this.tables.values()) {
+      if (table.flushedUpTo === undefined) unflushedTable = true;
+      else if (from === undefined || comparePositions(table.flushedUpTo, from) < 0) from = table.flushedUpTo;
+    }
+    const report = { records: 0, applied: 0, skippedFlushed: 0, skippedUnknownTable: 0 };
+    for await (const record of this.log.replay(unflushedTable ? undefined : from)) {
+      report.records++;
+      let mutation: Mutation;
+      try {
+        mutation = decodeMutation(record.payload);
+      } catch (error) {
+        if (isRingtailError(error, ErrorCodes.UNSUPPORTED_VERSION)) throw error;
+        throw new CorruptionError(
+          `commit log segment ${record.segmentId}`,
+          record.offset,
+          `record passed its checksum but is not a valid mutation: ${(error as Error).message}`,
+          { cause: error },
+        );
+      }
+      for (const update of mutation.updates) {
+        const table = this.tables.get(update.tableId);
+        if (table === undefined) report.skippedUnknownTable++;
+        else if (table.isFlushed(record.position)) report.skippedFlushed++;
+        else {
+          table.apply(update);
+          report.applied++;
+        }
+      }
+    }
+    this.replayReport = report;
+    this.logger.info({ ...report }, 'commit log replayed');
+  }
+}
+
+function earlier(a: CommitLogPosition | undefined, b: CommitLogPosition | undefined): boolean {
+  if (a === undefined) return b !== undefined;
+  return b !== undefined && comparePositions(a, b) < 0;
+}
