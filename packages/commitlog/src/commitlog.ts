@@ -123,10 +123,10 @@ export class CommitLog {
     const lock = await fs.lock(joinPath(resolved.directory, 'LOCK'));
     try {
       const recovered = await recoverSegments(fs, resolved.directory);
-      // Ids grow across restarts even when every old segment was discarded, so a
-      // position saved by a flush never points past a segment written later.
-      const lastId = recovered.segments.at(-1)?.id ?? 0;
-      const firstId = Math.max(lastId + 1, Math.floor(clock.nowMicros() / 1000));
+      // Ids only grow — across restarts, and past empty segments recovery
+      // removed — so a position saved by a flush never points past a segment
+      // written later, whatever the clock does.
+      const firstId = Math.max(recovered.report.highestSegmentId + 1, Math.floor(clock.nowMicros() / 1000));
       const active = await prepareSegmentFile(fs, resolved.directory, firstId);
       return new CommitLog(resolved, lock, recovered, active);
     } catch (error) {

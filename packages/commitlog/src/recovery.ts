@@ -21,6 +21,8 @@ export interface RecoveryReport {
   readonly truncatedTail?: { file: string; offset: number; reason: string; bytesRemoved: number };
   /** Trailing segment files removed because they held no record. */
   readonly removedEmptySegments: string[];
+  /** The highest segment id found, removed or kept: new segments are numbered above it. */
+  readonly highestSegmentId: number;
 }
 
 export async function recoverSegments(
@@ -35,6 +37,7 @@ export async function recoverSegments(
     segments.push(segment);
   }
 
+  const highestSegmentId = segments.at(-1)?.id ?? 0;
   const removedEmptySegments: string[] = [];
   for (let last = segments.at(-1); last !== undefined && last.end <= HEADER_BYTES; last = segments.at(-1)) {
     // A segment prepared ahead of use, possibly with a torn header: no record can be in it.
@@ -78,6 +81,7 @@ export async function recoverSegments(
   const report: RecoveryReport = {
     segmentIds: segments.map((s) => s.id),
     removedEmptySegments,
+    highestSegmentId,
     ...(truncatedTail === undefined ? {} : { truncatedTail }),
   };
   return { segments, report };

@@ -96,3 +96,20 @@ describe('commit log I/O failures', () => {
     await expect(log.sync()).rejects.toSatisfy((e) => isRingtailError(e, 'RT_CLOSED'));
   });
 });
+
+describe('commit log segment ids', () => {
+  useTempDirs();
+
+  it('only grow across restarts, even past empty segments that recovery removes, whatever the clock says', async () => {
+    const fs = new SimFileSystem();
+    const seen: number[] = [];
+    for (let restart = 0; restart < 4; restart++) {
+      // A fresh simulated clock each time: the wall clock stands still (or would have gone back).
+      const log = await CommitLog.open({ runtime: simulatedRuntime(1, fs), directory: DIRECTORY, syncMode: 'batch' });
+      if (restart === 1) await log.append(new Uint8Array([1]));
+      seen.push(log.appendedPosition.segmentId);
+      await log.close();
+    }
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThan(seen[i - 1]!);
+  });
+});
