@@ -17,3 +17,28 @@ export const TABLES_DIRECTORY = 'data';
 
 /** Name of the commit-log directory under the data directory. */
 export const COMMITLOG_DIRECTORY = 'commitlog';
+
+/** Compaction: SizeTieredCompactionStrategy's defaults, as Cassandra's. */
+export const DEFAULT_MIN_THRESHOLD = 4;
+export const DEFAULT_MAX_THRESHOLD = 32;
+export const DEFAULT_BUCKET_LOW = 0.5;
+export const DEFAULT_BUCKET_HIGH = 1.5;
+/** SSTables under this size all fall in one size-tiered bucket. */
+export const DEFAULT_MIN_SSTABLE_SIZE_BYTES = 50 * 1024 * 1024;
+
+/** TimeWindowCompactionStrategy's default window: one day. */
+export const DEFAULT_WINDOW_UNIT = 'DAYS';
+export const DEFAULT_WINDOW_SIZE = 1;
+
+/**
+ * Most SSTables one compaction may merge (and its log list). A major compaction takes every SSTable
+ * of the table; each input being read holds a read-ahead buffer (sstable's SCAN_READ_AHEAD_BYTES).
+ */
+export const MAX_COMPACTION_INPUTS = 10_000;
+
+/** Compaction logs are named `compaction-<output generation>.log` in the table's directory. */
+export const COMPACTION_LOG_PREFIX = 'compaction-';
+export const COMPACTION_LOG_SUFFIX = '.log';
+
+/** Suffix of a file being written before it is renamed into place. */
+export const TEMPORARY_SUFFIX = '.tmp';

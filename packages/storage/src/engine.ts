@@ -20,6 +20,9 @@
  * Recovery: each table's SSTables are opened, then the commit log is replayed
  * from the oldest table's flushed position; a record is applied to a table
  * only if it ends after that table's own flushed position.
+ *
+ * Compaction runs per table in the background after flushes and at start-up,
+ * and on demand (`compact`); see docs/storage.md.
  */
 import {
   CorruptionError,
@@ -38,6 +41,7 @@ import {
 } from '@ringtail/codec';
 import { CommitLog, type CommitLogPosition, comparePositions, type SyncMode } from '@ringtail/commitlog';
 import { UpdateChecker } from '@ringtail/memtable';
+import type { CompactRequest } from './compaction/compactor.js';
 import {
   COMMITLOG_DIRECTORY,
   DEFAULT_COMMITLOG_FLUSH_BYTES,
@@ -79,6 +83,8 @@ export class StorageEngine {
   private closed = false;
   /** Flushes started by size thresholds; awaited on close. */
   private readonly background = new Set<Promise<void>>();
+  /** The flush started because the commit log passed commitLogFlushBytes, while it runs. */
+  private commitLogFlush: Promise<void> | undefined;
   replayReport: ReplayReport = { records: 0, applied: 0, skippedFlushed: 0, skippedUnknownTable: 0 };
 
   private constructor(
@@ -101,7 +107,9 @@ export class StorageEngine {
     const engine = new StorageEngine(options, log);
     try {
       for (const table of options.tables) await engine.openTable(table);
+      await engine.clampFlushedPositions();
       await engine.replay();
+      for (const table of engine.tables.values()) table.requestCompaction();
     } catch (error) {
       await engine.close().catch(() => {});
       throw error;
@@ -116,11 +124,13 @@ export class StorageEngine {
       throw new RingtailError(ErrorCodes.ALREADY_EXISTS, `table ${options.tableId} is already open`);
     }
     await this.openTable(options);
+    this.table(options.tableId).requestCompaction();
   }
 
   private async openTable(options: TableOptions): Promise<void> {
     const directory = joinPath(this.options.dataDirectory, TABLES_DIRECTORY, options.tableId);
-    const store = await TableStore.open(this.options.runtime.fs, directory, options, this.logger);
+    const { fs, clock } = this.options.runtime;
+    const store = await TableStore.open({ fs, clock, logger: this.logger }, directory, options);
     this.tables.set(options.tableId, store);
   }
 
@@ -173,6 +183,21 @@ export class StorageEngine {
     await this.discardFlushedCommitLog();
   }
 
+  /**
+   * Compacts one table (or each table, one after another) and resolves when
+   * done: by default the table's strategy runs until it selects nothing;
+   * `{ major: true }` merges every SSTable into one (`nodetool compact`);
+   * `{ generations }` merges exactly those SSTables of `tableId`.
+   */
+  async compact(tableId?: string, request: CompactRequest = {}): Promise<void> {
+    this.assertOpen();
+    if (tableId === undefined && request.generations !== undefined) {
+      throw new RingtailError(ErrorCodes.INVALID_ARGUMENT, 'compacting SSTables by generation needs a table');
+    }
+    const stores = tableId === undefined ? [...this.tables.values()] : [this.table(tableId)];
+    for (const store of stores) await store.compact(request);
+  }
+
   async truncate(tableId: string): Promise<void> {
     this.assertOpen();
     await this.table(tableId).truncate(this.log.appendedPosition);
@@ -207,23 +232,35 @@ export class StorageEngine {
     if (this.closed) throw new RingtailError(ErrorCodes.CLOSED, 'storage engine is closed');
   }
 
-  private flushInBackground(store: TableStore): void {
+  private flushInBackground(store: TableStore): Promise<void> {
     const flush = store
       .flush(this.log.appendedPosition)
       .then(() => this.discardFlushedCommitLog())
       .catch((err: unknown) => this.logger.error({ err, table: store.tableId }, 'flush failed'));
     this.background.add(flush);
     void flush.finally(() => this.background.delete(flush));
+    return flush;
   }
 
-  /** Flushes the table whose unflushed data is oldest, so the commit log can shrink. */
+  /**
+   * Flushes the table whose unflushed data is oldest, so the commit log can
+   * shrink. One at a time: until that flush has discarded segments the log
+   * stays over its limit, and flushing again on every write meanwhile would
+   * write a stream of tiny SSTables (each one then a reason to compact).
+   */
   private flushOldest(): void {
+    if (this.commitLogFlush !== undefined) return;
     let oldest: TableStore | undefined;
     for (const table of this.tables.values()) {
       if (!table.hasUnflushedData) continue;
       if (oldest === undefined || earlier(table.flushedUpTo, oldest.flushedUpTo)) oldest = table;
     }
-    if (oldest !== undefined) this.flushInBackground(oldest);
+    if (oldest === undefined) return;
+    const flush = this.flushInBackground(oldest);
+    this.commitLogFlush = flush;
+    void flush.finally(() => {
+      this.commitLogFlush = undefined;
+    });
   }
 
   /** Deletes commit-log segments that every table has flushed. */
@@ -237,6 +274,23 @@ export class StorageEngine {
       if (comparePositions(from, keepFrom) < 0) keepFrom = from;
     }
     await this.log.discardUpTo(keepFrom);
+  }
+
+  /**
+   * Every record on disk is older than the log's current position at open.
+   * A flushed position past it cannot cover a record to come, yet would make
+   * replay skip it: segment ids went backwards (the clock stepped back across
+   * a restart, or empty trailing segments were removed and the next id came
+   * from the clock). Such a position is moved back to the log's start, durably.
+   */
+  private async clampFlushedPositions(): Promise<void> {
+    const start = this.log.appendedPosition;
+    for (const table of this.tables.values()) {
+      const flushed = table.flushedUpTo;
+      if (flushed === undefined || comparePositions(flushed, start) <= 0) continue;
+      this.logger.warn({ table: table.tableId, flushed, start }, 'flushed position is past the commit log: moved back');
+      await table.setFlushedPosition(start);
+    }
   }
 
   private async replay(): Promise<void> {

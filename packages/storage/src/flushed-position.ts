@@ -2,7 +2,7 @@
  * The per-table `flushed-position` file: the commit-log position up to which
  * the table's SSTables hold every write (replay skips what ends at or before
  * it). Replaced atomically: written to a temporary name, fsynced, renamed,
- * directory fsynced.
+ * directory fsynced. Documented in docs/storage.md ("Flush and commit-log positions").
  *
  *   offset size field
  *   0      4    magic "RTFP" (0x52544650), big-endian
@@ -13,7 +13,8 @@
  */
 import { CorruptionError, type FileSystem, joinPath, xxhash32 } from '@ringtail/codec';
 import type { CommitLogPosition } from '@ringtail/commitlog';
-import { FLUSHED_POSITION_FILE } from './constants.js';
+import { unlinkIfPresent, writeFileAtomically } from './atomic-file.js';
+import { FLUSHED_POSITION_FILE, TEMPORARY_SUFFIX } from './constants.js';
 
 const MAGIC = 0x52544650;
 const VERSION = 1;
@@ -22,7 +23,7 @@ const SIZE_BYTES = 22;
 /** Reads the position; removes a temporary file left by a crash during a write. */
 export async function readFlushedPosition(fs: FileSystem, directory: string): Promise<CommitLogPosition | undefined> {
   const path = joinPath(directory, FLUSHED_POSITION_FILE);
-  if ((await fs.stat(`${path}.tmp`)) !== undefined) await fs.unlink(`${path}.tmp`);
+  await unlinkIfPresent(fs, `${path}${TEMPORARY_SUFFIX}`);
   if ((await fs.stat(path)) === undefined) return undefined;
   const bytes = await fs.readFile(path);
   if (bytes.length !== SIZE_BYTES)
@@ -47,15 +48,5 @@ export async function writeFlushedPosition(
   view.setBigUint64(6, BigInt(position.segmentId));
   view.setUint32(14, position.offset);
   view.setUint32(18, xxhash32(bytes.subarray(0, 18)));
-  const path = joinPath(directory, FLUSHED_POSITION_FILE);
-  const temporary = `${path}.tmp`;
-  const handle = await fs.open(temporary, 'w+');
-  try {
-    await handle.write(bytes, 0);
-    await handle.datasync();
-  } finally {
-    await handle.close();
-  }
-  await fs.rename(temporary, path);
-  await fs.syncDir(directory);
+  await writeFileAtomically(fs, directory, FLUSHED_POSITION_FILE, bytes);
 }

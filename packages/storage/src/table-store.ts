@@ -5,14 +5,20 @@
  * Invariant: every write the table acknowledged is in the active memtable, a
  * flushing memtable, or an SSTable — and, until an SSTable holds it, in the
  * commit log after `flushedUpTo`. Reads merge all three, newest first.
+ * Compaction (compaction/compactor.ts) replaces SSTables with their merge,
+ * in one step that reads never straddle (sstable-set.ts).
  */
 import {
+  type Clock,
+  ErrorCodes,
   type FileSystem,
+  joinPath,
   type Logger,
   mergePartitions,
   mkdirDurable,
   type PartitionUpdate,
   partitionPosition,
+  RingtailError,
 } from '@ringtail/codec';
 import { type CommitLogPosition, comparePositions } from '@ringtail/commitlog';
 import { Memtable } from '@ringtail/memtable';
@@ -23,13 +29,22 @@ import {
   mergeScans,
   SSTableReader,
   SSTableWriter,
+  sstableFileName,
 } from '@ringtail/sstable';
+import { recoverCompactions } from './compaction/compaction-log.js';
+import { Compactor, type CompactRequest } from './compaction/compactor.js';
+import { type CompactionOptions, resolveCompactionOptions } from './compaction/options.js';
+import { DEFAULT_GC_GRACE_SECONDS } from './constants.js';
 import { readFlushedPosition, writeFlushedPosition } from './flushed-position.js';
+import { SSTableSet } from './sstable-set.js';
 
 export interface TableOptions {
   /** Stable id (a uuid string); also the name of the table's directory. */
   readonly tableId: string;
+  /** How long a tombstone is kept before compaction may purge it. Default DEFAULT_GC_GRACE_SECONDS (ten days). */
   readonly gcGraceSeconds?: number;
+  /** Default: SizeTieredCompactionStrategy with Cassandra's defaults. */
+  readonly compaction?: CompactionOptions;
 }
 
 export interface ScanRange {
@@ -46,6 +61,14 @@ export interface TableStats {
   readonly memtableBytes: number;
   /** Sum over memtables and SSTables: partitions present in several count several times. */
   readonly partitionCountEstimate: number;
+  /** Tombstones in live SSTables (their Statistics), for `nodetool tablestats`. */
+  readonly sstableTombstones: number;
+  /** Compactions the strategy would still run over the live SSTables (Cassandra's pending tasks). */
+  readonly pendingCompactions: number;
+  /** 1 while a compaction runs, else 0. */
+  readonly compactionsRunning: number;
+  /** Compactions finished since the table was opened. */
+  readonly compactionsCompleted: number;
 }
 
 interface FlushingMemtable {
@@ -53,37 +76,82 @@ interface FlushingMemtable {
   readonly upTo: CommitLogPosition;
 }
 
+export interface TableEnvironment {
+  readonly fs: FileSystem;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
 export class TableStore {
   private active: Memtable;
   private readonly flushing: FlushingMemtable[] = [];
-  private sstables: SSTableReader[];
+  private readonly sstables: SSTableSet;
+  private readonly compactor: Compactor;
   private nextGeneration: number;
   /** Flushes run one at a time, in order, so `flushedUpTo` only moves forward. */
   private flushChain: Promise<void> = Promise.resolve();
   private dropped = false;
+  private readonly fs: FileSystem;
 
   private constructor(
     readonly options: TableOptions,
     readonly directory: string,
-    private readonly fs: FileSystem,
-    sstables: SSTableReader[],
+    env: TableEnvironment,
+    readers: SSTableReader[],
     private flushedUpToPosition: CommitLogPosition | undefined,
   ) {
+    this.fs = env.fs;
     this.active = new Memtable({ tableId: options.tableId });
-    this.sstables = sstables;
-    this.nextGeneration = Math.max(0, ...sstables.map((s) => s.generation)) + 1;
+    this.nextGeneration = Math.max(0, ...readers.map((s) => s.generation)) + 1;
+    const logger = env.logger;
+    this.sstables = new SSTableSet(readers, (err, reader) =>
+      logger.warn({ err, table: options.tableId, generation: reader.generation }, 'could not close an SSTable'),
+    );
+    this.compactor = new Compactor({
+      tableId: options.tableId,
+      directory,
+      fs: env.fs,
+      clock: env.clock,
+      logger,
+      sstables: this.sstables,
+      options: resolveCompactionOptions(options.compaction),
+      gcGraceSeconds: options.gcGraceSeconds ?? DEFAULT_GC_GRACE_SECONDS,
+      allocateGeneration: () => this.nextGeneration++,
+      memtableMinTimestampMicros: () => this.memtableMinTimestampMicros(),
+    });
   }
 
-  /** Opens the table's directory: removes half-written SSTables, opens the rest. */
-  static async open(fs: FileSystem, directory: string, options: TableOptions, log: Logger): Promise<TableStore> {
-    await mkdirDurable(fs, directory);
-    const removed = await cleanupIncomplete(fs, directory);
-    if (removed.length > 0) log.warn({ table: options.tableId, removed }, 'removed incomplete SSTable files');
-    const readers: SSTableReader[] = [];
-    for (const generation of await listSSTables(fs, directory)) {
-      readers.push(await SSTableReader.open(fs, directory, generation));
+  /**
+   * Opens the table's directory: finishes or undoes compactions a crash
+   * interrupted, removes half-written SSTables, opens the rest.
+   */
+  static async open(env: TableEnvironment, directory: string, options: TableOptions): Promise<TableStore> {
+    const { fs, logger } = env;
+    const gcGraceSeconds = options.gcGraceSeconds ?? DEFAULT_GC_GRACE_SECONDS;
+    if (!Number.isSafeInteger(gcGraceSeconds) || gcGraceSeconds < 0) {
+      throw new RingtailError(
+        ErrorCodes.INVALID_ARGUMENT,
+        `gcGraceSeconds must be an integer >= 0, got ${gcGraceSeconds}`,
+      );
     }
-    return new TableStore(options, directory, fs, readers, await readFlushedPosition(fs, directory));
+    resolveCompactionOptions(options.compaction);
+    await mkdirDurable(fs, directory);
+    const tocExists = async (generation: number) =>
+      (await fs.stat(joinPath(directory, sstableFileName(generation, 'TOC')))) !== undefined;
+    await recoverCompactions(fs, directory, tocExists, logger);
+    const removed = await cleanupIncomplete(fs, directory);
+    if (removed.length > 0) logger.warn({ table: options.tableId, removed }, 'removed incomplete SSTable files');
+    const flushedUpTo = await readFlushedPosition(fs, directory);
+    const readers: SSTableReader[] = [];
+    try {
+      for (const generation of await listSSTables(fs, directory)) {
+        readers.push(await SSTableReader.open(fs, directory, generation));
+      }
+    } catch (error) {
+      for (const reader of readers) await reader.close().catch(() => {});
+      throw error;
+    }
+    return new TableStore(options, directory, env, readers, flushedUpTo);
   }
 
   get tableId(): string {
@@ -104,6 +172,12 @@ export class TableStore {
     return this.active.sizeBytes;
   }
 
+  /** Records `position` as flushed up to (see StorageEngine's clampFlushedPositions). */
+  async setFlushedPosition(position: CommitLogPosition): Promise<void> {
+    await writeFlushedPosition(this.fs, this.directory, position);
+    this.flushedUpToPosition = position;
+  }
+
   /** Whether a replayed record ending at `position` is already in an SSTable. */
   isFlushed(position: CommitLogPosition): boolean {
     return this.flushedUpToPosition !== undefined && comparePositions(position, this.flushedUpToPosition) <= 0;
@@ -121,20 +195,50 @@ export class TableStore {
     };
     add(this.active.get(key));
     for (const f of this.flushing) add(f.memtable.get(key));
-    for (const sstable of [...this.sstables]) {
-      if (sstable.mightContain(key)) add(await sstable.get(key));
+    // In the same turn as the memtables were read: no flush or compaction can finish in between.
+    const view = this.sstables.acquire();
+    try {
+      for (const sstable of view.readers) {
+        if (sstable.mightContain(key)) add(await sstable.get(key));
+      }
+    } finally {
+      view.release();
     }
     return merged;
   }
 
-  /** Partitions in (token, key) order within `range`, merged across every source. */
-  scan(range: ScanRange): AsyncGenerator<PartitionUpdate> {
-    const sources: AsyncIterable<PartitionUpdate>[] = [
+  /**
+   * Partitions in (token, key) order within `range`, merged across every
+   * source. The sources are those of the moment the first partition is asked
+   * for; SSTables compacted away meanwhile stay open until the scan ends.
+   */
+  async *scan(range: ScanRange): AsyncGenerator<PartitionUpdate> {
+    const memtables: AsyncIterable<PartitionUpdate>[] = [
       asAsync(this.active.scan(range)),
       ...this.flushing.map((f) => asAsync(f.memtable.scan(range))),
-      ...[...this.sstables].map((s) => s.scan(range)),
     ];
-    return mergeScans(sources);
+    const view = this.sstables.acquire();
+    try {
+      yield* mergeScans([...memtables, ...view.readers.map((s) => s.scan(range))]);
+    } finally {
+      view.release();
+    }
+  }
+
+  /** Runs compactions now (see Compactor.compact); resolves when they are done. */
+  compact(request: CompactRequest = {}): Promise<void> {
+    return this.compactor.compact(request);
+  }
+
+  /** Lets the strategy look for work in the background (after start-up; flushes do it themselves). */
+  requestCompaction(): void {
+    this.compactor.requestBackground();
+  }
+
+  private memtableMinTimestampMicros(): number {
+    let min = this.active.minTimestampMicros;
+    for (const f of this.flushing) min = Math.min(min, f.memtable.minTimestampMicros);
+    return min;
   }
 
   /**
@@ -168,10 +272,11 @@ export class TableStore {
     }
     const reader = await SSTableReader.open(this.fs, this.directory, generation);
     // Live before the memtable leaves: a read never misses the data in between.
-    this.sstables = [...this.sstables, reader];
+    this.sstables.add(reader);
     this.flushing.splice(this.flushing.indexOf(entry), 1);
     await writeFlushedPosition(this.fs, this.directory, entry.upTo);
     this.flushedUpToPosition = entry.upTo;
+    this.compactor.requestBackground();
   }
 
   /** Waits for flushes under way. */
@@ -181,18 +286,25 @@ export class TableStore {
 
   stats(): TableStats {
     let sstableBytes = 0;
+    let tombstones = 0;
     let partitions = this.active.partitionCount;
     for (const f of this.flushing) partitions += f.memtable.partitionCount;
-    for (const s of this.sstables) {
+    const live = this.sstables.readers;
+    for (const s of live) {
       sstableBytes += s.sizeBytes;
       partitions += s.stats.partitionCount;
+      tombstones += s.stats.tombstoneCount;
     }
     return {
       tableId: this.tableId,
-      liveSSTables: this.sstables.length,
+      liveSSTables: live.length,
       sstableBytes,
       memtableBytes: this.active.sizeBytes,
       partitionCountEstimate: partitions,
+      sstableTombstones: tombstones,
+      pendingCompactions: this.compactor.pendingCompactions,
+      compactionsRunning: this.compactor.compactionsRunning,
+      compactionsCompleted: this.compactor.compactionsCompleted,
     };
   }
 
@@ -202,23 +314,26 @@ export class TableStore {
    */
   async truncate(upTo: CommitLogPosition): Promise<void> {
     this.active = new Memtable({ tableId: this.tableId });
-    await this.flushChain.catch(() => {});
-    this.flushing.length = 0;
-    const doomed = this.sstables;
-    this.sstables = [];
-    await writeFlushedPosition(this.fs, this.directory, upTo);
-    this.flushedUpToPosition = upTo;
-    for (const sstable of doomed) await this.deleteSSTable(sstable);
+    // A compaction finishing after this would bring the truncated data back.
+    const resume = await this.compactor.pause();
+    try {
+      await this.flushChain.catch(() => {});
+      this.flushing.length = 0;
+      const doomed = this.sstables.readers;
+      this.sstables.replace(doomed, []);
+      await writeFlushedPosition(this.fs, this.directory, upTo);
+      this.flushedUpToPosition = upTo;
+      for (const sstable of doomed) await deleteSSTable(this.fs, this.directory, sstable.generation);
+    } finally {
+      resume();
+    }
   }
 
-  private async deleteSSTable(sstable: SSTableReader): Promise<void> {
-    await sstable.close();
-    await deleteSSTable(this.fs, this.directory, sstable.generation);
-  }
-
+  /** Stops compaction (undoing one under way), waits for flushes, closes every SSTable. */
   async close(): Promise<void> {
+    await this.compactor.stop();
     await this.flushChain.catch(() => {});
-    for (const sstable of this.sstables) await sstable.close();
+    await this.sstables.closeAll();
   }
 
   /** Closes the table and removes its directory. */
