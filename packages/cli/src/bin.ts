@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+import { main } from './main.js';
+
+/** After the command finished, the process should exit by itself; if a handle keeps it alive, say so and go. */
+const EXIT_GRACE_MS = 3_000;
+
+const exitCode = await main(process.argv.slice(2), {
+  env: process.env,
+  cwd: process.cwd(),
+  writeError: (line) => process.stderr.write(`${line}\n`),
+});
+process.exitCode = exitCode;
+setTimeout(() => {
+  const handles = process.getActiveResourcesInfo().filter((name) => name !== 'Timeout');
+  process.stderr.write(
+    `ringtail: still running ${EXIT_GRACE_MS} ms after finishing (open: ${handles.join(', ')}); exiting\n`,
+  );
+  process.exit(exitCode);
+}, EXIT_GRACE_MS).unref();

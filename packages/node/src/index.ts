@@ -1,0 +1,64 @@
+export {
+  DEFAULT_HTTP_LIMITS,
+  DEFAULT_NODE_CONFIG,
+  type HttpLimits,
+  InvalidConfigError,
+  type NodeConfig,
+  parseSeed,
+  type ResolvedNodeConfig,
+  validateNodeConfig,
+} from './config.js';
+export {
+  DEFAULT_BODY_LIMIT_BYTES,
+  DEFAULT_CLUSTER_NAME,
+  DEFAULT_DATA_DIR,
+  DEFAULT_DC,
+  DEFAULT_DRAIN_TIMEOUT_MS,
+  DEFAULT_HTTP_PORT,
+  DEFAULT_INTERNODE_PORT,
+  DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+  DEFAULT_LISTEN_ADDRESS,
+  DEFAULT_MAX_IN_FLIGHT_REQUESTS,
+  DEFAULT_NUM_TOKENS,
+  DEFAULT_RACK,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  MAX_NUM_TOKENS,
+  MAX_PAGE_SIZE,
+} from './constants.js';
+export { ReplicaTimeoutError, UnavailableError } from './errors.js';
+export type { NodeState } from './http/api.js';
+export { ERROR_STATUS, type ErrorBody, type ErrorName } from './http/errors.js';
+export type { ClusterStatus, NodeStatus } from './http/schemas.js';
+export {
+  createLogger,
+  formatLogLine,
+  LOG_LEVELS,
+  type LogFormat,
+  type LoggerOptions,
+  type LogLevel,
+  type LogStream,
+  silentPinoLogger,
+} from './logging.js';
+export {
+  NodeMetrics,
+  type StatementMetrics,
+  type StatementOutcome,
+  type StorageSnapshot,
+  type TableRef,
+  type TableSource,
+} from './metrics.js';
+export { Node, type NodeOptions } from './node.js';
+export {
+  CONSISTENCY_LEVELS,
+  type ConsistencyLevel,
+  type CqlAppliedResponse,
+  type CqlColumn,
+  type CqlRequest,
+  type CqlResponse,
+  type CqlRowsResponse,
+  DEFAULT_CONSISTENCY,
+  type NodeServices,
+  type QueryHandler,
+  type QueryHandlerFactory,
+  unavailableQueryHandler,
+} from './query-handler.js';

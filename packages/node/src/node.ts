@@ -1,0 +1,285 @@
+/**
+ * One Ringtail node: the storage engine in `config.dataDir`, the HTTP API in
+ * front of it, metrics and logs. `Node.start` binds the HTTP port first (so
+ * `/health` answers 503 `starting` while storage opens and the commit log
+ * replays), then opens storage and starts serving. `stop()` drains: it stops
+ * accepting requests, lets in-flight ones finish (bounded by
+ * `limits.drainTimeoutMs`), flushes memtables and closes storage; it leaves no
+ * timer or socket behind.
+ */
+import {
+  ErrorCodes,
+  initChecksums,
+  isRingtailError,
+  nodeFileSystem,
+  RingtailError,
+  type Runtime,
+  systemRuntime,
+} from '@ringtail/codec';
+import { StorageEngine, type StorageOptions } from '@ringtail/storage';
+import type { Logger as PinoLogger } from 'pino';
+import { type NodeConfig, type ResolvedNodeConfig, validateNodeConfig } from './config.js';
+import type { AdminOperations, NodeState } from './http/api.js';
+import { InFlightLimiter } from './http/guards.js';
+import type { ClusterStatus } from './http/schemas.js';
+import { createHttpServer, type HttpServer } from './http/server.js';
+import { loadOrCreateHostId } from './identity.js';
+import { createLogger } from './logging.js';
+import { NodeMetrics, type StorageSnapshot, type TableSource } from './metrics.js';
+import { type QueryHandler, type QueryHandlerFactory, unavailableQueryHandler } from './query-handler.js';
+
+export interface NodeOptions {
+  /** Root logger; each component logs through a child `{component}`. Default: JSON lines on stdout. */
+  logger?: PinoLogger;
+  /** Builds the query handler once storage is open. Default: {@link unavailableQueryHandler}. */
+  queryHandler?: QueryHandlerFactory;
+  /** Storage tuning (commit-log sync mode, flush thresholds). */
+  storage?: Pick<StorageOptions, 'commitLog' | 'memtableFlushBytes' | 'commitLogFlushBytes'>;
+}
+
+/** The engine's on-demand compaction, when this build of storage has it. */
+type MaybeCompacting = { compact?: (tableId?: string, request?: { major?: boolean }) => Promise<void> };
+
+export class Node {
+  private lifecycle: NodeState = 'starting';
+  private engine: StorageEngine | undefined;
+  private handler: QueryHandler = unavailableQueryHandler;
+  private tableSource: TableSource = () => [];
+  private hostId = '';
+  private url = '';
+  private stopping: Promise<void> | undefined;
+  private readonly limiter: InFlightLimiter;
+  private readonly http: HttpServer;
+  private readonly logger: PinoLogger;
+  readonly metrics: NodeMetrics;
+
+  private constructor(
+    readonly config: ResolvedNodeConfig,
+    private readonly runtime: Runtime,
+    private readonly rootLogger: PinoLogger,
+  ) {
+    this.logger = rootLogger.child({ component: 'node' });
+    this.limiter = new InFlightLimiter(config.limits.maxInFlightRequests);
+    this.metrics = new NodeMetrics({
+      storage: () => this.storageSnapshot(),
+      inFlightRequests: () => this.limiter.inFlight,
+    });
+    this.http = createHttpServer({
+      logger: rootLogger.child({ component: 'http' }),
+      limits: config.limits,
+      limiter: this.limiter,
+      metrics: this.metrics,
+      admin: this.adminOperations(),
+      state: () => this.lifecycle,
+      queryHandler: () => this.handler,
+      status: () => this.status(),
+    });
+  }
+
+  /** Validates `config`, listens, opens storage; resolves once the node serves. */
+  static async start(
+    config: NodeConfig,
+    runtime: Runtime = systemRuntime(nodeFileSystem()),
+    options: NodeOptions = {},
+  ): Promise<Node> {
+    const node = new Node(validateNodeConfig(config), runtime, options.logger ?? createLogger());
+    await node.listen();
+    try {
+      await node.open(options);
+    } catch (error) {
+      await node.http.close();
+      await node.engine?.close().catch(() => {});
+      throw error;
+    }
+    return node;
+  }
+
+  get state(): NodeState {
+    return this.lifecycle;
+  }
+
+  /** Base URL of the HTTP API, with the port actually bound (`httpPort: 0` picks one). */
+  get httpUrl(): string {
+    return this.url;
+  }
+
+  /** Stops accepting queries, then flushes every memtable (`nodetool drain`). */
+  async drain(): Promise<void> {
+    const engine = this.openEngine();
+    if (this.lifecycle === 'serving') {
+      this.lifecycle = 'drained';
+      this.logger.info({}, 'draining: queries are refused from now on');
+    }
+    await engine.flush();
+    this.logger.info({ commitLogBytes: engine.commitLogBytes }, 'drained');
+  }
+
+  /** Drains and closes; idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  status(): ClusterStatus {
+    const { config } = this;
+    let load = 0;
+    const storage = this.storageSnapshot();
+    if (storage !== undefined) {
+      load = storage.commitLogBytes;
+      for (const { stats } of storage.tables) load += stats.sstableBytes;
+    }
+    const node = {
+      id: this.hostId,
+      address: hostPort(config.listen, config.internodePort),
+      http: this.url,
+      dc: config.dc,
+      rack: config.rack,
+      status: 'UP',
+      state: 'NORMAL',
+      tokens: config.numTokens,
+      ownership: 1,
+      load,
+    } as const;
+    return { clusterName: config.clusterName, nodes: [node] };
+  }
+
+  private async listen(): Promise<void> {
+    const { listen: host, httpPort: port } = this.config;
+    try {
+      await this.http.listen({ host, port });
+    } catch (error) {
+      await this.http.close().catch(() => {});
+      throw listenError(error, host, port);
+    }
+    const address = this.http.server.address();
+    const boundPort = typeof address === 'object' && address !== null ? address.port : port;
+    this.url = `http://${hostPort(host, boundPort)}`;
+    this.logger.info({ http: this.url }, 'listening');
+  }
+
+  private async open(options: NodeOptions): Promise<void> {
+    const { dataDir } = this.config;
+    const storageLogger = this.rootLogger.child({ component: 'storage' });
+    await initChecksums();
+    try {
+      this.engine = await StorageEngine.open({
+        ...options.storage,
+        runtime: this.runtime,
+        dataDirectory: dataDir,
+        tables: [],
+        logger: storageLogger,
+      });
+      this.hostId = await loadOrCreateHostId(this.runtime.fs, dataDir, this.runtime.random);
+    } catch (error) {
+      throw storageError(error, dataDir);
+    }
+    if (options.queryHandler !== undefined) {
+      this.handler = await options.queryHandler({
+        config: this.config,
+        runtime: this.runtime,
+        engine: this.engine,
+        logger: this.rootLogger.child({ component: 'query' }),
+        metrics: this.metrics,
+        setTableSource: (source) => {
+          this.tableSource = source;
+        },
+      });
+    }
+    this.lifecycle = 'serving';
+    this.logger.info({ hostId: this.hostId, dataDir, clusterName: this.config.clusterName }, 'serving');
+  }
+
+  private async shutdown(): Promise<void> {
+    this.lifecycle = 'stopping';
+    const { drainTimeoutMs } = this.config.limits;
+    this.logger.info({ inFlight: this.limiter.inFlight, drainTimeoutMs }, 'stopping');
+    const force = this.runtime.timers.setTimeout(() => {
+      this.logger.warn({ inFlight: this.limiter.inFlight, drainTimeoutMs }, 'drain timed out; closing connections');
+      this.http.server.closeAllConnections();
+    }, drainTimeoutMs);
+    try {
+      await this.http.close();
+    } finally {
+      force.cancel();
+    }
+    const engine = this.engine;
+    if (engine !== undefined) {
+      // Flushed memtables make the next start quick: nothing to replay.
+      await engine.flush().catch((err: unknown) => this.logger.error({ err }, 'flush before stop failed'));
+      await engine.close();
+    }
+    this.lifecycle = 'stopped';
+    this.logger.info({}, 'stopped');
+  }
+
+  private adminOperations(): AdminOperations {
+    return {
+      flush: () => this.openEngine().flush(),
+      // Looked up at run time: compaction on demand is newer than the rest of the engine.
+      compact:
+        typeof (StorageEngine.prototype as MaybeCompacting).compact === 'function'
+          ? () => (this.openEngine() as MaybeCompacting).compact!(undefined, { major: true })
+          : undefined,
+      drain: () => this.drain(),
+    };
+  }
+
+  private openEngine(): StorageEngine {
+    if (this.engine === undefined || this.lifecycle === 'stopped') {
+      throw new RingtailError(ErrorCodes.CLOSED, 'storage is not open');
+    }
+    return this.engine;
+  }
+
+  private storageSnapshot(): StorageSnapshot | undefined {
+    const engine = this.engine;
+    if (engine === undefined || this.lifecycle === 'stopped') return undefined;
+    const tables = [];
+    for (const ref of this.tableSource()) {
+      try {
+        tables.push({ ref, stats: engine.stats(ref.tableId) });
+      } catch (error) {
+        if (!isRingtailError(error, ErrorCodes.NOT_FOUND)) throw error; // dropped since listed
+      }
+    }
+    return { commitLogBytes: engine.commitLogBytes, tables };
+  }
+}
+
+function hostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** Says in words why the HTTP port could not be bound. */
+function listenError(error: unknown, host: string, port: number): RingtailError {
+  const errno = (error as { code?: unknown } | null)?.code;
+  const reasons: Record<string, string> = {
+    EADDRINUSE: `port ${port} on ${host} is already in use`,
+    EACCES: `no permission to listen on port ${port} on ${host}`,
+    EADDRNOTAVAIL: `${host} is not an address of this machine`,
+    ENOTFOUND: `cannot resolve the listen address ${host}`,
+  };
+  const reason = (typeof errno === 'string' ? reasons[errno] : undefined) ?? `cannot listen on ${hostPort(host, port)}`;
+  return new RingtailError(ErrorCodes.IO, `${reason} (${String(errno ?? (error as Error).message)})`, {
+    cause: error,
+  });
+}
+
+/** Names the data directory in errors from opening it. */
+function storageError(error: unknown, dataDir: string): unknown {
+  if (isRingtailError(error, ErrorCodes.LOCKED)) {
+    return new RingtailError(
+      ErrorCodes.LOCKED,
+      `data directory ${dataDir} is in use by another Ringtail node (${error.message})`,
+      { cause: error },
+    );
+  }
+  if (isRingtailError(error, ErrorCodes.IO)) {
+    return new RingtailError(
+      ErrorCodes.IO,
+      `data directory ${dataDir} is not usable: ${error.message}; check that it is a writable directory`,
+      { cause: error },
+    );
+  }
+  return error;
+}
