@@ -45,8 +45,36 @@ export const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
 /** Largest `pageSize` a query may ask for. */
 export const MAX_PAGE_SIZE = 10_000;
 
-/** Longest `pagingState` accepted (an opaque token the node handed out). */
-export const MAX_PAGING_STATE_CHARS = 4096;
+/** Rows per page when a query gives no `pageSize` (Cassandra drivers' default). */
+export const DEFAULT_PAGE_SIZE = 5000;
+
+/**
+ * Longest `pagingState` accepted (an opaque token the node handed out). It
+ * holds the last row's partition key and clustering, up to 64 KiB each, so
+ * it is as long as the CQL layer's own bound (128 Ki base64url characters).
+ */
+export const MAX_PAGING_STATE_CHARS = 128 * 1024;
+
+/** Most bind values one request may carry (the parser's bound on markers, the native protocol's uint16). */
+export const MAX_BIND_VALUES = 65_535;
+
+/** Replicas a single node has alive: itself. Consistency levels needing more answer 503 Unavailable. */
+export const SINGLE_NODE_ALIVE_REPLICAS = 1;
+
+/** Rows per page while reading the persisted schema at start-up. */
+export const SCHEMA_READ_PAGE_ROWS = 1000;
+
+/** gc_grace_seconds of the node's own tables (Cassandra's system_schema uses 7 days). */
+export const SYSTEM_TABLE_GC_GRACE_SECONDS = 7 * 24 * 3600;
+
+/** `system.local.release_version`: Ringtail's version (keep in step with package.json). */
+export const RELEASE_VERSION = '0.1.0';
+
+/** `system.local.cql_version`: the CQL dialect Ringtail's subset follows (Cassandra 4's). */
+export const CQL_VERSION = '3.4.5';
+
+/** `system.local.partitioner`: tokens are xxhash64 of the partition key (DESIGN.md §2). */
+export const PARTITIONER_NAME = 'XXHash64Partitioner';
 
 /** Longest `keyspace` name accepted in a request (Cassandra's limit is 48). */
 export const MAX_KEYSPACE_NAME_CHARS = 48;

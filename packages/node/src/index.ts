@@ -20,10 +20,13 @@ export {
   DEFAULT_LISTEN_ADDRESS,
   DEFAULT_MAX_IN_FLIGHT_REQUESTS,
   DEFAULT_NUM_TOKENS,
+  DEFAULT_PAGE_SIZE,
   DEFAULT_RACK,
   DEFAULT_REQUEST_TIMEOUT_MS,
+  MAX_BIND_VALUES,
   MAX_NUM_TOKENS,
   MAX_PAGE_SIZE,
+  RELEASE_VERSION,
 } from './constants.js';
 export { ReplicaTimeoutError, UnavailableError } from './errors.js';
 export type { NodeState } from './http/api.js';
@@ -48,6 +51,7 @@ export {
   type TableSource,
 } from './metrics.js';
 export { Node, type NodeOptions } from './node.js';
+export { CqlQueryHandler, cqlQueryHandler } from './query/cql-handler.js';
 export {
   CONSISTENCY_LEVELS,
   type ConsistencyLevel,
@@ -62,3 +66,5 @@ export {
   type QueryHandlerFactory,
   unavailableQueryHandler,
 } from './query-handler.js';
+export type { SchemaStore } from './schema/schema-store.js';
+export type { TimestampSource } from './timestamps.js';

@@ -26,12 +26,15 @@ import { createHttpServer, type HttpServer } from './http/server.js';
 import { loadOrCreateHostId } from './identity.js';
 import { createLogger } from './logging.js';
 import { NodeMetrics, type StorageSnapshot, type TableSource } from './metrics.js';
+import { cqlQueryHandler } from './query/cql-handler.js';
 import { type QueryHandler, type QueryHandlerFactory, unavailableQueryHandler } from './query-handler.js';
+import { openStorageWithSchema, SchemaStore } from './schema/schema-store.js';
+import { TimestampSource } from './timestamps.js';
 
 export interface NodeOptions {
   /** Root logger; each component logs through a child `{component}`. Default: JSON lines on stdout. */
   logger?: PinoLogger;
-  /** Builds the query handler once storage is open. Default: {@link unavailableQueryHandler}. */
+  /** Builds the query handler once storage and the schema are open. Default: the CQL handler (query/cql-handler.ts). */
   queryHandler?: QueryHandlerFactory;
   /** Storage tuning (commit-log sync mode, flush thresholds). */
   storage?: Pick<StorageOptions, 'commitLog' | 'memtableFlushBytes' | 'commitLogFlushBytes'>;
@@ -47,6 +50,7 @@ export class Node {
   private tableSource: TableSource = () => [];
   private hostId = '';
   private url = '';
+  private httpPort = 0;
   private stopping: Promise<void> | undefined;
   private readonly limiter: InFlightLimiter;
   private readonly http: HttpServer;
@@ -153,6 +157,7 @@ export class Node {
     }
     const address = this.http.server.address();
     const boundPort = typeof address === 'object' && address !== null ? address.port : port;
+    this.httpPort = boundPort;
     this.url = `http://${hostPort(host, boundPort)}`;
     this.logger.info({ http: this.url }, 'listening');
   }
@@ -161,30 +166,42 @@ export class Node {
     const { dataDir } = this.config;
     const storageLogger = this.rootLogger.child({ component: 'storage' });
     await initChecksums();
+    let opened: Awaited<ReturnType<typeof openStorageWithSchema>>;
     try {
-      this.engine = await StorageEngine.open({
-        ...options.storage,
+      opened = await openStorageWithSchema({
         runtime: this.runtime,
         dataDirectory: dataDir,
-        tables: [],
         logger: storageLogger,
+        storage: options.storage,
       });
+      this.engine = opened.engine;
       this.hostId = await loadOrCreateHostId(this.runtime.fs, dataDir, this.runtime.random);
     } catch (error) {
       throw storageError(error, dataDir);
     }
-    if (options.queryHandler !== undefined) {
-      this.handler = await options.queryHandler({
-        config: this.config,
-        runtime: this.runtime,
-        engine: this.engine,
-        logger: this.rootLogger.child({ component: 'query' }),
-        metrics: this.metrics,
-        setTableSource: (source) => {
-          this.tableSource = source;
-        },
-      });
-    }
+    const queryLogger = this.rootLogger.child({ component: 'query' });
+    const timestamps = new TimestampSource(this.runtime.clock);
+    const schema = new SchemaStore(
+      { engine: opened.engine, timestamps, random: this.runtime.random.fork(), logger: queryLogger },
+      opened.schema,
+    );
+    this.logger.info({ keyspaces: schema.schema.keyspaces.size, schemaVersion: schema.version }, 'schema loaded');
+    this.tableSource = () => schema.tables();
+    const factory = options.queryHandler ?? cqlQueryHandler;
+    this.handler = await factory({
+      config: this.config,
+      runtime: this.runtime,
+      engine: opened.engine,
+      logger: queryLogger,
+      metrics: this.metrics,
+      setTableSource: (source) => {
+        this.tableSource = source;
+      },
+      schema,
+      timestamps,
+      hostId: this.hostId,
+      httpPort: this.httpPort,
+    });
     this.lifecycle = 'serving';
     this.logger.info({ hostId: this.hostId, dataDir, clusterName: this.config.clusterName }, 'serving');
   }

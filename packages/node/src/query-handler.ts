@@ -4,14 +4,15 @@
  * throws is mapped to an HTTP error by http/errors.ts (a CqlSyntaxError → 400
  * SyntaxError, a RingtailError by its code, {@link UnavailableError} → 503, ...).
  *
- * Until the CQL semantic layer lands, every node runs
- * {@link unavailableQueryHandler}; the real handler is passed to `Node.start`
- * as a {@link QueryHandlerFactory}.
+ * Every node runs the CQL handler (query/cql-handler.ts) unless `Node.start`
+ * is given another {@link QueryHandlerFactory}.
  */
 import { ErrorCodes, type JsonValue, type Logger, RingtailError, type Runtime } from '@ringtail/codec';
 import type { StorageEngine } from '@ringtail/storage';
 import type { ResolvedNodeConfig } from './config.js';
 import type { StatementMetrics, TableSource } from './metrics.js';
+import type { SchemaStore } from './schema/schema-store.js';
+import type { TimestampSource } from './timestamps.js';
 
 /** Cassandra's consistency levels, in the order cqlsh lists them. */
 export const CONSISTENCY_LEVELS = [
@@ -60,12 +61,17 @@ export interface CqlRowsResponse {
 
 /**
  * The answer to any other statement. A conditional write that did not apply
- * has `applied: false` and the current row in `columns`/`rows`.
+ * has `applied: false` and, in `columns`/`rows`, Cassandra's `[applied]`
+ * column followed by the current values of the row (query/conditions.ts).
  */
 export interface CqlAppliedResponse {
   readonly applied: boolean;
   readonly columns?: readonly CqlColumn[];
   readonly rows?: readonly { readonly [column: string]: JsonValue }[];
+  /** `USE ks`: the keyspace, as the client should send it in `keyspace` from now on. */
+  readonly keyspace?: string;
+  /** Cassandra's client warnings, e.g. a batch over the size warning threshold. */
+  readonly warnings?: readonly string[];
 }
 
 export type CqlResponse = CqlRowsResponse | CqlAppliedResponse;
@@ -85,13 +91,21 @@ export interface NodeServices {
   readonly metrics: StatementMetrics;
   /** Tells the node which tables exist, for `/metrics` and the load in `/status`. */
   setTableSource(source: TableSource): void;
+  /** The schema, loaded from storage before the handler is made; DDL goes through it. */
+  readonly schema: SchemaStore;
+  /** Strictly increasing write timestamps, shared with the schema's DDL. */
+  readonly timestamps: TimestampSource;
+  /** The node's host id (a UUID kept in the data directory). */
+  readonly hostId: string;
+  /** The HTTP port actually bound. */
+  readonly httpPort: number;
 }
 
 export type QueryHandlerFactory = (services: NodeServices) => QueryHandler | Promise<QueryHandler>;
 
-/** Answers every query with 400 InvalidRequest, until the CQL semantic layer exists. */
+/** Answers every query with 503 NotServing: the handler in place until storage is open. */
 export const unavailableQueryHandler: QueryHandler = {
   execute() {
-    return Promise.reject(new RingtailError(ErrorCodes.INVALID_ARGUMENT, 'query execution is not available yet'));
+    return Promise.reject(new RingtailError(ErrorCodes.CLOSED, 'query execution is not available yet'));
   },
 };

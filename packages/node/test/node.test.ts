@@ -53,7 +53,7 @@ function put(tableId: string, key: string, value: string): Mutation {
 }
 
 describe('Node', () => {
-  it('serves /health, /status and the default query handler, and logs where it listens', async () => {
+  it('serves /health, /status and CQL (the default query handler), and logs where it listens', async () => {
     const { node, records } = await startNode(await tempDir());
     expect(node.httpUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(records).toContainEqual(
@@ -78,9 +78,22 @@ describe('Node', () => {
         },
       ],
     });
-    const response = await post(node, '/cql', { query: 'SELECT * FROM system.local' });
-    expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ error: 'InvalidRequest', message: 'query execution is not available yet' });
+    const response = await post(node, '/cql', { query: 'SELECT key, host_id, rpc_port FROM system.local' });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      columns: [
+        { name: 'key', type: 'text' },
+        { name: 'host_id', type: 'uuid' },
+        { name: 'rpc_port', type: 'int' },
+      ],
+      rows: [
+        {
+          key: 'local',
+          host_id: (status as { nodes: { id: string }[] }).nodes[0]!.id,
+          rpc_port: Number(new URL(node.httpUrl).port),
+        },
+      ],
+    });
   });
 
   it('keeps its host id across restarts', async () => {

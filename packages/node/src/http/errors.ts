@@ -7,12 +7,13 @@
  * to the log, never to the client.
  */
 import { type ErrorCode, ErrorCodes, isRingtailError, type JsonValue } from '@ringtail/codec';
-import { SYNTAX_ERROR_NAME } from '@ringtail/cql';
+import { SYNTAX_ERROR_NAME, UNAUTHORIZED_ERROR_NAME } from '@ringtail/cql';
 
 /** The `error` names a client may see, and the status each comes with. */
 export const ERROR_STATUS = {
   [SYNTAX_ERROR_NAME]: 400,
   InvalidRequest: 400,
+  [UNAUTHORIZED_ERROR_NAME]: 403,
   NotFound: 404,
   RequestTimeout: 408,
   RequestTooLarge: 413,
@@ -83,6 +84,8 @@ export function toErrorReply(error: unknown, context: ErrorContext): ErrorReply 
     const { line, column } = error as unknown as { line: number; column: number };
     return errorReply(SYNTAX_ERROR_NAME, error.message, { line, column });
   }
+  if (kind === UNAUTHORIZED_ERROR_NAME && isRingtailError(error))
+    return errorReply(UNAUTHORIZED_ERROR_NAME, error.message);
   if (kind === 'Unavailable' || kind === 'WriteTimeout' || kind === 'ReadTimeout') {
     const e = error as { message: string; consistency: string; required: number; alive?: number; received?: number };
     const fields: { [field: string]: JsonValue } = { consistency: e.consistency, required: e.required };

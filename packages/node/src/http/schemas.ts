@@ -48,10 +48,20 @@ const columns = {
 /** Rows hold any JSON values, keyed by column name. */
 const rows = { type: 'array', items: { type: 'object', additionalProperties: true } } as const;
 
-/** Rows (`columns`, `rows`, `pagingState`) for a SELECT; `applied` (and maybe the current row) otherwise. */
+/**
+ * Rows (`columns`, `rows`, `pagingState`) for a SELECT; `applied` otherwise, with the current row for a
+ * failed conditional write, `keyspace` for USE and Cassandra's client `warnings` when there are any.
+ */
 export const cqlResponseSchema = {
   type: 'object',
-  properties: { applied: { type: 'boolean' }, columns, rows, pagingState: { type: 'string' } },
+  properties: {
+    applied: { type: 'boolean' },
+    columns,
+    rows,
+    pagingState: { type: 'string' },
+    keyspace: { type: 'string' },
+    warnings: { type: 'array', items: { type: 'string' } },
+  },
 } as const;
 
 export type HealthStatus = 'ok' | 'starting' | 'drained' | 'stopping' | 'stopped';

@@ -1,0 +1,236 @@
+/**
+ * CQL on a single node: `POST /cql` bodies parsed, validated against the
+ * schema and executed against the storage engine (docs/cql.md, "Executing
+ * CQL on a node").
+ *
+ * - USE: HTTP is stateless, so `USE ks` only checks that `ks` exists and
+ *   answers `{applied: true, keyspace}`; the client sends `keyspace` with
+ *   its later requests.
+ * - DDL and TRUNCATE: through the SchemaStore, one at a time.
+ * - INSERT, UPDATE, DELETE, BATCH: planned into one Mutation and written.
+ *   A conditional statement reads its partition under a per-partition lock
+ *   and writes only if its conditions hold (query/conditions.ts).
+ * - SELECT: planned and executed against storage, or against the system
+ *   views for the system keyspaces, one page at a time.
+ */
+import { bytesToLatin1Key, ErrorCodes, isRingtailError, type Random } from '@ringtail/codec';
+import {
+  type BatchStatement,
+  type BindValues,
+  CqlInvalidRequestError,
+  checkBindValues,
+  executeSelect,
+  isSchemaStatement,
+  isSystemKeyspace,
+  keyspaceOf,
+  type ModificationStatement,
+  type PartitionSource,
+  parseStatement,
+  planModification,
+  planSelect,
+  resolveTable,
+  type SelectStatement,
+  type Statement,
+  type StatementKind,
+  type TableMetadata,
+} from '@ringtail/cql';
+import type { StorageEngine } from '@ringtail/storage';
+import { DEFAULT_PAGE_SIZE, MAX_BIND_VALUES } from '../constants.js';
+import { ReplicaTimeoutError, UnavailableError } from '../errors.js';
+import { localTokens } from '../identity.js';
+import { KeyedLock } from '../keyed-lock.js';
+import type { StatementMetrics, StatementOutcome } from '../metrics.js';
+import type {
+  CqlAppliedResponse,
+  CqlRequest,
+  CqlResponse,
+  CqlRowsResponse,
+  NodeServices,
+  QueryHandler,
+  QueryHandlerFactory,
+} from '../query-handler.js';
+import { checkUserModifiable, type SchemaStore } from '../schema/schema-store.js';
+import { SYSTEM_SCHEMA } from '../schema/system-tables.js';
+import type { TimestampSource } from '../timestamps.js';
+import { evaluateConditions } from './conditions.js';
+import { checkConsistency } from './consistency.js';
+import { SystemViews } from './system-views.js';
+
+const CLIENT_ERROR_CODES: ReadonlySet<string> = new Set([
+  ErrorCodes.INVALID_ARGUMENT,
+  ErrorCodes.LIMIT_EXCEEDED,
+  ErrorCodes.NOT_FOUND,
+  ErrorCodes.ALREADY_EXISTS,
+]);
+
+/** The metrics outcome of a statement that threw `error`. */
+function outcomeOf(error: unknown): StatementOutcome {
+  if (error instanceof UnavailableError) return 'unavailable';
+  if (error instanceof ReplicaTimeoutError) return 'timeout';
+  if (isRingtailError(error) && CLIENT_ERROR_CODES.has(error.code)) return 'invalid';
+  return 'error';
+}
+
+function tooManyBindValues(count: number): CqlInvalidRequestError {
+  return new CqlInvalidRequestError(`${count} bind values, more than the limit of ${MAX_BIND_VALUES}`, {
+    code: ErrorCodes.LIMIT_EXCEEDED,
+  });
+}
+
+/** The request's bind values, bounded and matched against the statement's markers. */
+function bindValues(request: CqlRequest, statement: Statement): BindValues {
+  const params = request.params ?? [];
+  const count = Array.isArray(params) ? params.length : Object.keys(params).length;
+  if (count > MAX_BIND_VALUES) throw tooManyBindValues(count);
+  checkBindValues(statement.bindMarkerCount, params as BindValues);
+  return params as BindValues;
+}
+
+export class CqlQueryHandler implements QueryHandler {
+  private readonly engine: StorageEngine;
+  private readonly schema: SchemaStore;
+  private readonly timestamps: TimestampSource;
+  private readonly random: Random;
+  private readonly metrics: StatementMetrics;
+  private readonly monotonicMs: () => number;
+  private readonly views: SystemViews;
+  /** Conditional writes to one partition, one at a time (Paxos arrives with the cluster). */
+  private readonly partitionLocks = new KeyedLock();
+
+  constructor(services: NodeServices) {
+    const { config, runtime } = services;
+    this.engine = services.engine;
+    this.schema = services.schema;
+    this.timestamps = services.timestamps;
+    this.random = runtime.random;
+    this.metrics = services.metrics;
+    this.monotonicMs = () => runtime.clock.monotonicMs();
+    this.views = new SystemViews(
+      {
+        hostId: services.hostId,
+        clusterName: config.clusterName,
+        dc: config.dc,
+        rack: config.rack,
+        listen: config.listen,
+        internodePort: config.internodePort,
+        httpPort: services.httpPort,
+        tokens: localTokens(services.hostId, config.numTokens),
+      },
+      runtime.random.fork(),
+    );
+  }
+
+  async execute(request: CqlRequest): Promise<CqlResponse> {
+    const startedMs = this.monotonicMs();
+    let kind: StatementKind | undefined;
+    try {
+      const statement = parseStatement(request.query);
+      kind = statement.kind;
+      const response = await this.executeStatement(statement, request);
+      this.record(kind, startedMs, 'ok');
+      return response;
+    } catch (error) {
+      // A statement that does not parse has no kind: the HTTP metrics count it.
+      if (kind !== undefined) this.record(kind, startedMs, outcomeOf(error));
+      throw error;
+    }
+  }
+
+  private record(kind: StatementKind, startedMs: number, outcome: StatementOutcome): void {
+    this.metrics.recordStatement(kind, (this.monotonicMs() - startedMs) / 1000, outcome);
+  }
+
+  private async executeStatement(statement: Statement, request: CqlRequest): Promise<CqlResponse> {
+    const binds = bindValues(request, statement);
+    const currentKeyspace = request.keyspace ?? null;
+    if (isSchemaStatement(statement)) {
+      await this.schema.change(statement, currentKeyspace);
+      return { applied: true };
+    }
+    switch (statement.kind) {
+      case 'use':
+        return this.use(statement.keyspace);
+      case 'truncate':
+        await this.schema.truncate(statement.table, currentKeyspace);
+        return { applied: true };
+      case 'select':
+        checkConsistency(request.consistency, true);
+        return this.select(statement, request, binds, currentKeyspace);
+      case 'insert':
+      case 'update':
+      case 'delete':
+      case 'batch':
+        checkConsistency(request.consistency, false);
+        return this.modify(statement, binds, currentKeyspace);
+    }
+  }
+
+  private use(keyspace: string): CqlAppliedResponse {
+    if (!this.schema.schema.keyspaces.has(keyspace) && !SYSTEM_SCHEMA.keyspaces.has(keyspace)) {
+      throw new CqlInvalidRequestError(`Keyspace '${keyspace}' does not exist`);
+    }
+    return { applied: true, keyspace };
+  }
+
+  private async select(
+    statement: SelectStatement,
+    request: CqlRequest,
+    binds: BindValues,
+    currentKeyspace: string | null,
+  ): Promise<CqlRowsResponse> {
+    const nowMicros = this.timestamps.nextMicros();
+    let table: TableMetadata;
+    let source: PartitionSource;
+    if (isSystemKeyspace(keyspaceOf(statement.table, currentKeyspace))) {
+      table = resolveTable(SYSTEM_SCHEMA, statement.table, currentKeyspace);
+      source = this.views.source(this.schema.schema, this.schema.version, nowMicros, this.engine);
+    } else {
+      table = resolveTable(this.schema.schema, statement.table, currentKeyspace);
+      source = this.engine;
+    }
+    const plan = planSelect(statement, table, { binds, nowMicros, random: this.random });
+    return executeSelect(plan, source, {
+      nowSec: Math.floor(nowMicros / 1_000_000),
+      pageSize: request.pageSize ?? DEFAULT_PAGE_SIZE,
+      pagingState: request.pagingState,
+    });
+  }
+
+  private async modify(
+    statement: ModificationStatement | BatchStatement,
+    binds: BindValues,
+    currentKeyspace: string | null,
+  ): Promise<CqlAppliedResponse> {
+    for (const s of statement.kind === 'batch' ? statement.statements : [statement]) {
+      checkUserModifiable(keyspaceOf(s.table, currentKeyspace));
+    }
+    const schema = this.schema.schema;
+    const nowMicros = this.timestamps.nextMicros();
+    const plan = planModification(statement, schema, { currentKeyspace, binds, nowMicros, random: this.random });
+    const warnings = plan.warnings.length > 0 ? { warnings: [...plan.warnings] } : {};
+    const conditions = plan.conditions;
+    if (conditions === undefined) {
+      if (plan.mutation.updates.length > 0) await this.engine.write(plan.mutation);
+      return { applied: true, ...warnings };
+    }
+    const table = schema.keyspaces.get(conditions.keyspace)?.tables.get(conditions.table);
+    if (table === undefined) throw new Error(`planned conditions name an unknown table ${conditions.table}`);
+    // Joined synchronously after the timestamp was drawn: conditional writes to a
+    // partition apply in timestamp order (keyed-lock.ts).
+    const key = `${conditions.tableId}\u0000${bytesToLatin1Key(conditions.partitionKey)}`;
+    return this.partitionLocks.run(key, async () => {
+      const partition = await this.engine.read(conditions.tableId, conditions.partitionKey);
+      const nowSec = Math.floor(nowMicros / 1_000_000);
+      const failed = evaluateConditions(conditions, table, partition, nowSec, statement.kind === 'batch');
+      if (failed !== undefined) return { ...failed, ...warnings };
+      await this.engine.write(plan.mutation);
+      return { applied: true, ...warnings };
+    });
+  }
+}
+
+/** The factory `Node.start` uses unless told otherwise. */
+export const cqlQueryHandler: QueryHandlerFactory = (services) => {
+  services.setTableSource(() => services.schema.tables());
+  return new CqlQueryHandler(services);
+};
