@@ -16,7 +16,9 @@ export default class SummaryReporter implements Reporter {
         else if (state === 'failed') failed++;
         else skipped++;
       }
-      if (module.state() === 'failed' && [...module.children.allTests()].length === 0) failed++;
+      // A file that fails outside its tests (an import, a beforeAll hook) counts as a failure.
+      const failedTests = [...module.children.allTests()].filter((t) => t.result().state === 'failed').length;
+      if (module.state() === 'failed' && failedTests === 0) failed++;
     }
     process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }

@@ -351,10 +351,16 @@ export class CommitLog {
     if (dueMs <= 0) {
       this.startSync();
     } else {
-      this.syncTimer = this.options.runtime.timers.setTimeout(() => {
-        this.syncTimer = undefined;
-        this.startSync();
-      }, dueMs);
+      // Kept alive: appends are waiting on it, and an unref'd timer would let
+      // the process exit with their acknowledgements never delivered.
+      this.syncTimer = this.options.runtime.timers.setTimeout(
+        () => {
+          this.syncTimer = undefined;
+          this.startSync();
+        },
+        dueMs,
+        { keepAlive: true },
+      );
     }
   }
 

@@ -5,6 +5,7 @@ import { CommitLog } from '../src/index.js';
 import { realRuntime, useTempDirs } from './helpers.js';
 
 const APPENDER = fileURLToPath(new URL('./fixtures/appender.mjs', import.meta.url));
+const GROUP_ACK = fileURLToPath(new URL('./fixtures/group-ack.mjs', import.meta.url));
 
 /** Must match payloadFor in fixtures/appender.mjs. */
 function payloadFor(index: number): Uint8Array {
@@ -57,5 +58,17 @@ describe('commit log and a killed process', () => {
       // Everything acknowledged is there, in order; anything written after it is a bonus.
       expect(index).toBeGreaterThan(acked);
     }
+  });
+
+  it('keeps the process alive while an append waits for the group window', async () => {
+    const directory = await tempDir();
+    const child = spawn(process.execPath, [GROUP_ACK, directory], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(out).toBe('acked\n');
+    expect(code).toBe(0);
   });
 });
