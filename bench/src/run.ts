@@ -11,6 +11,10 @@ async function main(): Promise<void> {
     return;
   }
   const selected = names.length === 0 ? benches : benches.filter((b) => names.includes(b.name));
+  await runAll(selected);
+}
+
+async function runAll(selected: typeof benches): Promise<void> {
   for (const bench of selected) {
     console.log(`\n== ${bench.name}: ${bench.description}`);
     const result = await bench.run();

@@ -16,13 +16,24 @@ export const BLOCK_OVERHEAD_BYTES = 12;
 
 /** The framed bytes of a block that will sit at `offset` of a file with `magic`. */
 export function frameBlock(payload: Uint8Array, magic: number, offset: number): Uint8Array {
-  const seed = blockSeed(magic, offset);
   const out = new Uint8Array(payload.length + BLOCK_OVERHEAD_BYTES);
-  writeU32(out, 0, payload.length);
-  writeU32(out, 4, xxhash32OfUint32(payload.length, seed));
-  out.set(payload, BLOCK_PREFIX_BYTES);
-  writeU32(out, BLOCK_PREFIX_BYTES + payload.length, xxhash32Range(payload, 0, payload.length, seed));
+  frameBlockInto(out, 0, payload, magic, offset);
   return out;
+}
+
+/** Writes the framed block (see frameBlock) into `target` at `at`; it takes payload.length + BLOCK_OVERHEAD_BYTES. */
+export function frameBlockInto(
+  target: Uint8Array,
+  at: number,
+  payload: Uint8Array,
+  magic: number,
+  offset: number,
+): void {
+  const seed = blockSeed(magic, offset);
+  writeU32(target, at, payload.length);
+  writeU32(target, at + 4, xxhash32OfUint32(payload.length, seed));
+  target.set(payload, at + BLOCK_PREFIX_BYTES);
+  writeU32(target, at + BLOCK_PREFIX_BYTES + payload.length, xxhash32Range(payload, 0, payload.length, seed));
 }
 
 /**

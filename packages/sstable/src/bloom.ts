@@ -28,10 +28,42 @@ export const BLOOM_HASH_SEED = 0x52544246n;
 
 const FILTER_FIELDS_BYTES = 8;
 
+/**
+ * The last key hashed (its bytes copied, if at most MEMO_KEY_BYTES) and its
+ * hashes. A point read asks the filter of every SSTable about the same key —
+ * twice each, as the table checks mightContain before get — and comparing a
+ * short key costs far less than hashing it again.
+ */
+const MEMO_KEY_BYTES = 64;
+const memoKey = new Uint8Array(MEMO_KEY_BYTES);
+let memoKeyLength = -1;
+let memoH1 = 0;
+let memoH2 = 0;
+
+function memoHolds(key: Uint8Array): boolean {
+  if (key.length !== memoKeyLength) return false;
+  for (let i = 0; i < key.length; i++) if (key[i] !== memoKey[i]) return false;
+  return true;
+}
+
+/** Sets memoH1 and memoH2 to the hashes of `key`. */
+function hashKey(key: Uint8Array): void {
+  if (memoHolds(key)) return;
+  const h = xxhash64(key, BLOOM_HASH_SEED);
+  memoH1 = Number(h & 0xffff_ffffn);
+  memoH2 = Number(h >> 32n);
+  if (key.length <= MEMO_KEY_BYTES) {
+    memoKey.set(key);
+    memoKeyLength = key.length;
+  } else {
+    memoKeyLength = -1;
+  }
+}
+
 /** The two 32-bit hashes of a key, low half first. */
 export function bloomHashes(key: Uint8Array): [number, number] {
-  const h = xxhash64(key, BLOOM_HASH_SEED);
-  return [Number(h & 0xffff_ffffn), Number(h >> 32n)];
+  hashKey(key);
+  return [memoH1, memoH2];
 }
 
 /** Bits and hash count for `partitionCount` keys at false-positive chance `fpChance`. */
@@ -69,8 +101,8 @@ export class BloomFilter {
   }
 
   mightContain(key: Uint8Array): boolean {
-    const [h1, h2] = bloomHashes(key);
-    return this.mightContainHashes(h1, h2);
+    hashKey(key);
+    return this.mightContainHashes(memoH1, memoH2);
   }
 
   encode(): Uint8Array {
@@ -112,9 +144,9 @@ export class BloomHashes {
       grown.set(this.hashes);
       this.hashes = grown;
     }
-    const [h1, h2] = bloomHashes(key);
-    this.hashes[2 * this.count] = h1;
-    this.hashes[2 * this.count + 1] = h2;
+    hashKey(key);
+    this.hashes[2 * this.count] = memoH1;
+    this.hashes[2 * this.count + 1] = memoH2;
     this.count += 1;
   }
 

@@ -30,11 +30,12 @@ export class IndexBlockBuilder {
   count = 0;
   firstPosition = '';
 
-  add(entry: IndexEntry): void {
-    if (this.count === 0) this.firstPosition = entry.position;
-    this.entries.latin1(entry.position);
-    this.entries.uvarint(entry.blockOffset);
-    this.entries.uvarint(entry.offsetInBlock);
+  /** The entry of the partition at `position` whose record starts at `offsetInBlock` of the Data block at `blockOffset`. */
+  add(position: string, blockOffset: number, offsetInBlock: number): void {
+    if (this.count === 0) this.firstPosition = position;
+    this.entries.latin1(position);
+    this.entries.uvarint(blockOffset);
+    this.entries.uvarint(offsetInBlock);
     this.count += 1;
   }
 

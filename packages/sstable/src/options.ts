@@ -14,7 +14,7 @@ import {
 export interface SSTableWriterOptions {
   /** Chance that the filter lets through a key the SSTable does not hold. Default 0.01. */
   bloomFpChance?: number;
-  /** Target (and maximum) payload of a Data block. Default 64 KiB. */
+  /** Target (and maximum) payload of a Data block. Default 8 KiB. */
   blockSizeBytes?: number;
   /** Partitions per Index block, and so per Summary entry. Default 128. */
   summaryInterval?: number;

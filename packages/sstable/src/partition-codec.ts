@@ -84,9 +84,15 @@ export function validatePartition(update: PartitionUpdate): void {
   }
 }
 
-/** The whole record — length prefix and body — of a validated update. */
-export function encodePartitionRecord(update: PartitionUpdate): Uint8Array {
-  const w = new BinaryWriter(1024);
+/**
+ * The whole record — length prefix and body — of a validated update. Given
+ * `scratch`, the record is encoded there and returned as its view(), valid
+ * until `scratch` is used again (the SSTable writer copies it into a block at
+ * once, and so spares an allocation per partition); otherwise it is a copy of its own.
+ */
+export function encodePartitionRecord(update: PartitionUpdate, scratch?: BinaryWriter): Uint8Array {
+  const w = scratch ?? new BinaryWriter(1024);
+  w.reset();
   for (let i = 0; i < RECORD_LENGTH_BYTES; i++) w.u8(0);
   w.bytesWithLength(update.key);
   w.u8((update.deletion !== undefined ? HAS_DELETION : 0) | (update.staticRow !== undefined ? HAS_STATIC_ROW : 0));
@@ -100,7 +106,7 @@ export function encodePartitionRecord(update: PartitionUpdate): Uint8Array {
     w.latin1(rt.end);
     writeDeletion(w, rt.deletion);
   }
-  const record = w.finish();
+  const record = scratch === undefined ? w.finish() : w.view();
   const bodyLength = record.length - RECORD_LENGTH_BYTES;
   if (bodyLength > MAX_PARTITION_BYTES) {
     throw new RingtailError(
