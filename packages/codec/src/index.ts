@@ -29,7 +29,17 @@ export {
   mergePartitions,
   mergeRowLists,
 } from './data/merge.js';
-export { decodeMutation, encodeMutation, MUTATION_FORMAT_VERSION, readRow, writeRow } from './data/mutation-codec.js';
+export {
+  decodeMutation,
+  encodeMutation,
+  MUTATION_FORMAT_VERSION,
+  readDeletion,
+  readLocalTime,
+  readRow,
+  writeDeletion,
+  writeLocalTime,
+  writeRow,
+} from './data/mutation-codec.js';
 export {
   CLUSTERING_AFTER_PREFIX,
   type Mutation,

@@ -13,14 +13,14 @@ import {
   BinaryReader,
   BinaryWriter,
   compareCellPosition,
-  type DeletionTime,
   ErrorCodes,
-  NO_DELETION_TIME,
   type PartitionUpdate,
   type RangeTombstone,
   RingtailError,
   type Row,
+  readDeletion,
   readRow,
+  writeDeletion,
   writeRow,
 } from '@ringtail/codec';
 import { MAX_PARTITION_BYTES, MAX_PARTITION_KEY_BYTES } from './constants.js';
@@ -31,24 +31,6 @@ export const RECORD_LENGTH_BYTES = 4;
 
 const HAS_DELETION = 1;
 const HAS_STATIC_ROW = 2;
-
-function writeLocalTime(w: BinaryWriter, sec: number): void {
-  w.uvarint(sec === NO_DELETION_TIME ? 0 : sec + 1);
-}
-
-function readLocalTime(r: BinaryReader): number {
-  const v = r.uvarint();
-  return v === 0 ? NO_DELETION_TIME : v - 1;
-}
-
-function writeDeletion(w: BinaryWriter, d: DeletionTime): void {
-  w.varint(d.markedForDeleteAtMicros);
-  writeLocalTime(w, d.localDeletionTimeSec);
-}
-
-function readDeletion(r: BinaryReader): DeletionTime {
-  return { markedForDeleteAtMicros: r.varint(), localDeletionTimeSec: readLocalTime(r) };
-}
 
 function invalid(message: string): RingtailError {
   return new RingtailError(ErrorCodes.INVALID_ARGUMENT, message);

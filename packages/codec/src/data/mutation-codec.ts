@@ -21,21 +21,22 @@ const CELL_HAS_PATH = 1;
 const CELL_TOMBSTONE = 2;
 const CELL_EXPIRING = 4;
 
-function writeLocalTime(w: BinaryWriter, sec: number): void {
+/** A local time (seconds) as a varint, 0 standing for NO_DELETION_TIME. Shared with the SSTable row format. */
+export function writeLocalTime(w: BinaryWriter, sec: number): void {
   w.uvarint(sec === NO_DELETION_TIME ? 0 : sec + 1);
 }
 
-function readLocalTime(r: BinaryReader): number {
+export function readLocalTime(r: BinaryReader): number {
   const v = r.uvarint();
   return v === 0 ? NO_DELETION_TIME : v - 1;
 }
 
-function writeDeletion(w: BinaryWriter, d: DeletionTime): void {
+export function writeDeletion(w: BinaryWriter, d: DeletionTime): void {
   w.varint(d.markedForDeleteAtMicros);
   writeLocalTime(w, d.localDeletionTimeSec);
 }
 
-function readDeletion(r: BinaryReader): DeletionTime {
+export function readDeletion(r: BinaryReader): DeletionTime {
   return { markedForDeleteAtMicros: r.varint(), localDeletionTimeSec: readLocalTime(r) };
 }
 
