@@ -4,30 +4,12 @@
  * values, shared prefixes, zero bytes and sign changes come up often.
  */
 import fc from 'fast-check';
-import type { CqlScalarKind, CqlType } from '../src/types/cql-type.js';
+import { CQL_SCALAR_KINDS, type CqlScalarKind, type CqlType } from '../src/types/cql-type.js';
 import { bytesToUuid } from '../src/types/uuid-inet.js';
 import { type CqlValue, normalizeValue } from '../src/types/value.js';
 
 /** Scalar kinds allowed in keys and collections (counter is neither). */
-export const KEY_SCALAR_KINDS: readonly CqlScalarKind[] = [
-  'ascii',
-  'text',
-  'int',
-  'bigint',
-  'smallint',
-  'tinyint',
-  'varint',
-  'float',
-  'double',
-  'decimal',
-  'boolean',
-  'timestamp',
-  'date',
-  'uuid',
-  'timeuuid',
-  'blob',
-  'inet',
-];
+export const KEY_SCALAR_KINDS: readonly CqlScalarKind[] = CQL_SCALAR_KINDS.filter((kind) => kind !== 'counter');
 
 const MAX_TIMESTAMP_MS = 8_640_000_000_000_000;
 

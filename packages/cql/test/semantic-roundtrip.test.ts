@@ -13,6 +13,7 @@
 import { Buffer } from 'node:buffer';
 import {
   type Cell,
+  CQL_SCALAR_KINDS,
   type CqlScalarKind,
   type CqlType,
   type CqlValue,
@@ -59,25 +60,7 @@ beforeAll(async () => {
 
 // ------------------------------------------------------------------ values
 
-const KEY_SCALARS: readonly CqlScalarKind[] = [
-  'ascii',
-  'text',
-  'int',
-  'bigint',
-  'smallint',
-  'tinyint',
-  'varint',
-  'float',
-  'double',
-  'decimal',
-  'boolean',
-  'timestamp',
-  'date',
-  'uuid',
-  'timeuuid',
-  'blob',
-  'inet',
-];
+const KEY_SCALARS: readonly CqlScalarKind[] = CQL_SCALAR_KINDS.filter((kind) => kind !== 'counter');
 
 const MAX_TIMESTAMP_MS = 8_640_000_000_000_000;
 
