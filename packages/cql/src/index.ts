@@ -118,6 +118,7 @@ export { type ExecuteSelectOptions, executeSelect, type ResultColumn, type Selec
 export { MemoryPartitionSource } from './select/memory-source.js';
 export { planSelect, type SelectPlan, type SelectPlanOptions } from './select/plan.js';
 export type { PartitionSource, ScanRange } from './select/read.js';
+export { cellsValue } from './select/rows.js';
 export {
   BATCH_SIZE_FAIL_THRESHOLD_BYTES,
   BATCH_SIZE_WARN_THRESHOLD_BYTES,

@@ -9,6 +9,7 @@
 import { Buffer } from 'node:buffer';
 import {
   type Cell,
+  type CqlType,
   type CqlValue,
   decodeComparable,
   decodeComparableKey,
@@ -37,9 +38,8 @@ function cellsOfColumn(cells: readonly Cell[], column: string): readonly Cell[] 
 }
 
 /** The value of `column` from its live cells (sorted by path); null when absent. */
-export function cellsValue(column: ColumnMetadata, cells: readonly Cell[] | undefined): CqlValue | null {
+export function cellsValue(type: CqlType, cells: readonly Cell[] | undefined): CqlValue | null {
   if (cells === undefined || cells.length === 0) return null;
-  const type = column.type;
   if (!isMultiCell(type)) {
     const cell = cells.find((c) => c.path === undefined);
     return cell?.value === undefined ? null : deserializeValue(type, cell.value);
@@ -116,7 +116,7 @@ export class RowView {
       }
       default: {
         const cells = this.cellsHolding(column);
-        return cells === undefined ? null : cellsValue(column, cellsOfColumn(cells, column.name));
+        return cells === undefined ? null : cellsValue(column.type, cellsOfColumn(cells, column.name));
       }
     }
   }

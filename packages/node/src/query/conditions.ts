@@ -16,9 +16,7 @@ import {
   type CqlValue,
   compareValues,
   coveringDeletion,
-  decodeComparable,
   decodeComparableKey,
-  deserializeValue,
   formatCqlType,
   isMultiCell,
   type JsonValue,
@@ -28,14 +26,17 @@ import {
   type Row,
   valueToJson,
 } from '@ringtail/codec';
-import type { ColumnCheck, ColumnMetadata, PlannedConditions, RowCheck, TableMetadata } from '@ringtail/cql';
+import {
+  type ColumnCheck,
+  type ColumnMetadata,
+  cellsValue,
+  type PlannedConditions,
+  type RowCheck,
+  type TableMetadata,
+} from '@ringtail/cql';
 import type { CqlAppliedResponse, CqlColumn } from '../query-handler.js';
 
 export const APPLIED_COLUMN = '[applied]';
-
-function latin1Bytes(text: string): Uint8Array {
-  return new Uint8Array(Buffer.from(text, 'latin1'));
-}
 
 /** Cells of columns the table has, except those written before their column was dropped (as the read path). */
 function visibility(table: TableMetadata): (cell: Cell) => boolean {
@@ -92,27 +93,12 @@ class PartitionState {
 
 /** A column's value from a live row's cells; null when absent (an empty collection too). */
 function columnValue(name: string, type: CqlType, row: LiveRow | undefined): CqlValue | null {
-  if (row === undefined) return null;
-  const cells = row.cells.filter((c) => c.column === name && c.value !== undefined);
-  if (cells.length === 0) return null;
-  if (!isMultiCell(type)) {
-    const cell = cells.find((c) => c.path === undefined);
-    return cell === undefined ? null : deserializeValue(type, cell.value!);
-  }
-  const elements = cells.filter((c) => c.path !== undefined);
-  if (elements.length === 0) return null;
-  switch (type.kind) {
-    case 'set':
-      return elements.map((c) => decodeComparable(type.element, latin1Bytes(c.path!)));
-    case 'map':
-      return elements.map(
-        (c) => [decodeComparable(type.key, latin1Bytes(c.path!)), deserializeValue(type.value, c.value!)] as const,
+  return row === undefined
+    ? null
+    : cellsValue(
+        type,
+        row.cells.filter((c) => c.column === name),
       );
-    case 'list':
-      return elements.map((c) => deserializeValue(type.element, c.value!));
-    default:
-      return null;
-  }
 }
 
 /** `m[k]` or `l[i]` of a collection value; null when absent. */
