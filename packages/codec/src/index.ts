@@ -35,9 +35,11 @@ export {
   MUTATION_FORMAT_VERSION,
   readDeletion,
   readLocalTime,
+  readPartitionBody,
   readRow,
   writeDeletion,
   writeLocalTime,
+  writePartitionBody,
   writeRow,
 } from './data/mutation-codec.js';
 export {

@@ -15,22 +15,16 @@ import {
   compareCellPosition,
   ErrorCodes,
   type PartitionUpdate,
-  type RangeTombstone,
   RingtailError,
   type Row,
-  readDeletion,
-  readRow,
-  writeDeletion,
-  writeRow,
+  readPartitionBody,
+  writePartitionBody,
 } from '@ringtail/codec';
 import { MAX_PARTITION_BYTES, MAX_PARTITION_KEY_BYTES } from './constants.js';
 import { writeU32 } from './format.js';
 
 /** Length prefix of a record. */
 export const RECORD_LENGTH_BYTES = 4;
-
-const HAS_DELETION = 1;
-const HAS_STATIC_ROW = 2;
 
 function invalid(message: string): RingtailError {
   return new RingtailError(ErrorCodes.INVALID_ARGUMENT, message);
@@ -76,18 +70,7 @@ export function encodePartitionRecord(update: PartitionUpdate, scratch?: BinaryW
   const w = scratch ?? new BinaryWriter(1024);
   w.reset();
   for (let i = 0; i < RECORD_LENGTH_BYTES; i++) w.u8(0);
-  w.bytesWithLength(update.key);
-  w.u8((update.deletion !== undefined ? HAS_DELETION : 0) | (update.staticRow !== undefined ? HAS_STATIC_ROW : 0));
-  if (update.deletion !== undefined) writeDeletion(w, update.deletion);
-  if (update.staticRow !== undefined) writeRow(w, update.staticRow);
-  w.uvarint(update.rows.length);
-  for (const row of update.rows) writeRow(w, row);
-  w.uvarint(update.rangeTombstones.length);
-  for (const rt of update.rangeTombstones) {
-    w.latin1(rt.start);
-    w.latin1(rt.end);
-    writeDeletion(w, rt.deletion);
-  }
+  writePartitionBody(w, update);
   const record = scratch === undefined ? w.finish() : w.view();
   const bodyLength = record.length - RECORD_LENGTH_BYTES;
   if (bodyLength > MAX_PARTITION_BYTES) {
@@ -106,24 +89,7 @@ export function encodePartitionRecord(update: PartitionUpdate, scratch?: BinaryW
  */
 export function decodePartitionBody(body: Uint8Array, tableId: string): PartitionUpdate {
   const r = new BinaryReader(body, 'partition record');
-  const key = r.bytesWithLength();
-  const flags = r.u8();
-  if (flags > (HAS_DELETION | HAS_STATIC_ROW)) r.fail(`bad partition flags ${flags}`);
-  const deletion = flags & HAS_DELETION ? readDeletion(r) : undefined;
-  const staticRow = flags & HAS_STATIC_ROW ? readRow(r) : undefined;
-  const rows: Row[] = [];
-  for (let n = r.count(4); n > 0; n--) {
-    const row = readRow(r);
-    const previous = rows.at(-1);
-    if (previous !== undefined && previous.clustering >= row.clustering) r.fail('rows out of order');
-    rows.push(row);
-  }
-  const rangeTombstones: RangeTombstone[] = [];
-  for (let n = r.count(4); n > 0; n--) {
-    const rt = { start: r.latin1(), end: r.latin1(), deletion: readDeletion(r) };
-    if (rt.start >= rt.end) r.fail('empty range tombstone');
-    rangeTombstones.push(rt);
-  }
+  const update = readPartitionBody(r, tableId);
   if (!r.done) r.fail('trailing bytes');
-  return { tableId, key, deletion, staticRow, rows, rangeTombstones };
+  return update;
 }

@@ -111,8 +111,11 @@ export function readRow(r: BinaryReader): Row {
   return { clustering, liveness, deletion, cells, complexDeletions };
 }
 
-function writeUpdate(w: BinaryWriter, update: PartitionUpdate): void {
-  w.utf8(update.tableId);
+/**
+ * A partition's content without its table id: key, deletion, static row, rows
+ * and range tombstones. Shared with the SSTable Data format (docs/formats/sstable.md).
+ */
+export function writePartitionBody(w: BinaryWriter, update: PartitionUpdate): void {
   w.bytesWithLength(update.key);
   w.u8((update.deletion !== undefined ? 1 : 0) | (update.staticRow !== undefined ? 2 : 0));
   if (update.deletion !== undefined) writeDeletion(w, update.deletion);
@@ -127,8 +130,13 @@ function writeUpdate(w: BinaryWriter, update: PartitionUpdate): void {
   }
 }
 
-function readUpdate(r: BinaryReader): PartitionUpdate {
-  const tableId = r.utf8();
+function writeUpdate(w: BinaryWriter, update: PartitionUpdate): void {
+  w.utf8(update.tableId);
+  writePartitionBody(w, update);
+}
+
+/** Reads what writePartitionBody wrote, checking every ordering invariant. */
+export function readPartitionBody(r: BinaryReader, tableId: string): PartitionUpdate {
   const key = r.bytesWithLength();
   const flags = r.u8();
   if (flags > 3) r.fail(`bad partition flags ${flags}`);
@@ -148,6 +156,10 @@ function readUpdate(r: BinaryReader): PartitionUpdate {
     rangeTombstones.push(rt);
   }
   return { tableId, key, deletion, staticRow, rows, rangeTombstones };
+}
+
+function readUpdate(r: BinaryReader): PartitionUpdate {
+  return readPartitionBody(r, r.utf8());
 }
 
 export function encodeMutation(mutation: Mutation): Uint8Array {
