@@ -25,6 +25,14 @@ export const ErrorCodes = {
   ALREADY_EXISTS: 'RT_ALREADY_EXISTS',
   /** A file's format version is not one this build can read. */
   UNSUPPORTED_VERSION: 'RT_UNSUPPORTED_VERSION',
+  /** A message from a peer does not decode as the kind and version it claims. */
+  BAD_MESSAGE: 'RT_BAD_MESSAGE',
+  /** An operation did not complete within its deadline. */
+  TIMEOUT: 'RT_TIMEOUT',
+  /** A peer cannot be reached: connection refused, handshake rejected, or the link is down. */
+  UNREACHABLE: 'RT_UNREACHABLE',
+  /** A peer's handler failed while answering a request; `message` carries the peer's reason. */
+  REMOTE: 'RT_REMOTE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

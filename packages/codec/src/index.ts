@@ -52,6 +52,14 @@ export { type ComplexDeletion, emptyRow, type LivenessInfo, mergeRows, type Row,
 export { keyOfPosition, partitionPosition, tokenOf, tokenOfPosition, tokenPrefix } from './data/token.js';
 export { CorruptionError, type ErrorCode, ErrorCodes, isRingtailError, RingtailError } from './errors.js';
 export { type Logger, silentLogger } from './logger.js';
+export type {
+  MessageCodec,
+  MessageHandler,
+  PeerAddress,
+  RequestHandler,
+  RequestOptions,
+  Transport,
+} from './net/transport.js';
 export { type Clock, ManualClock, microsToMillis, millisToMicros, systemClock } from './runtime/clock.js';
 export {
   baseName,

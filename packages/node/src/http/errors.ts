@@ -53,6 +53,11 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, ErrorName>> = {
   [ErrorCodes.LOCKED]: 'ServerError',
   [ErrorCodes.IO]: 'ServerError',
   [ErrorCodes.UNSUPPORTED_VERSION]: 'ServerError',
+  // Internode failures; the coordinator turns the ones a client should see into Unavailable or a timeout.
+  [ErrorCodes.BAD_MESSAGE]: 'ServerError',
+  [ErrorCodes.TIMEOUT]: 'ServerError',
+  [ErrorCodes.UNREACHABLE]: 'ServerError',
+  [ErrorCodes.REMOTE]: 'ServerError',
 };
 
 /** An answer the HTTP layer itself decides on (not found, overloaded, not serving, ...). */
