@@ -73,6 +73,8 @@ export type Level = ClassicLevel<Uint8Array, Uint8Array>;
 
 export interface RingtailOptions {
   memtableFlushBytes?: number;
+  /** The engine's Data block cache; default the engine's. */
+  dataCacheBytes?: number;
   /** The table's compaction settings; default the engine's (size-tiered, running in the background). */
   compaction?: TableOptions['compaction'];
 }
@@ -86,6 +88,7 @@ export async function openRingtail(dataDirectory: string, options: RingtailOptio
     commitLog: { syncMode: 'group' },
   };
   if (options.memtableFlushBytes !== undefined) storageOptions.memtableFlushBytes = options.memtableFlushBytes;
+  if (options.dataCacheBytes !== undefined) storageOptions.dataCacheBytes = options.dataCacheBytes;
   return StorageEngine.open(storageOptions);
 }
 

@@ -100,10 +100,10 @@ async function timeRingtail(directory: string, rows: Rows): Promise<Phase> {
       rowsPerSecond: (rows.count * 1000) / elapsedMs,
       details: {
         elapsedMs: Math.round(elapsedMs),
-        // The engine has no back-pressure: acknowledged writes may leave memtables queued for flushing.
+        // Back-pressure bounds what waits to be flushed at the last acknowledgement (memtableSpaceBytes).
         rowsPerSecondThroughFinalFlush: Math.round((rows.count * 1000) / (elapsedMs + flushMs)),
         sstablesWhenAcknowledged: atEnd.liveSSTables,
-        memtableMiBWhenAcknowledged: mib(atEnd.memtableBytes),
+        memtableMiBWhenAcknowledged: mib(atEnd.memtableBytes + atEnd.flushingMemtableBytes),
         writtenMiB: mib(wchar === undefined || wcharBefore === undefined ? undefined : wchar - wcharBefore),
         finalFlushMs: Math.round(flushMs),
         sstableMiB: mib(flushed.sstableBytes),

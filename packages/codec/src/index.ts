@@ -32,6 +32,7 @@ export {
 export {
   decodeMutation,
   encodeMutation,
+  encodeMutationInto,
   MUTATION_FORMAT_VERSION,
   readDeletion,
   readLocalTime,

@@ -2,7 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BinaryReader, BinaryWriter } from '../src/data/binary.js';
 import { cellTombstone, expiringCell, liveCell } from '../src/data/cell.js';
-import { decodeMutation, encodeMutation, MUTATION_FORMAT_VERSION } from '../src/data/mutation-codec.js';
+import {
+  decodeMutation,
+  encodeMutation,
+  encodeMutationInto,
+  MUTATION_FORMAT_VERSION,
+} from '../src/data/mutation-codec.js';
 import type { Mutation, PartitionUpdate } from '../src/data/partition-update.js';
 import { emptyRow, type Row } from '../src/data/row.js';
 import { ErrorCodes, isRingtailError, RingtailError } from '../src/errors.js';
@@ -91,6 +96,13 @@ describe('mutation codec', () => {
     expect(hex(encodeMutation(EXAMPLE_1))).toBe(EXAMPLE_1_HEX);
     expect(hex(encodeMutation(EXAMPLE_2))).toBe(EXAMPLE_2_HEX);
     expect(decodeMutation(fromHex(EXAMPLE_2_HEX))).toEqual(EXAMPLE_2);
+  });
+
+  it('encodes into a reused scratch writer the same bytes as into a fresh buffer', () => {
+    const scratch = new BinaryWriter(8);
+    expect(hex(encodeMutationInto(scratch, EXAMPLE_2))).toBe(EXAMPLE_2_HEX);
+    expect(hex(encodeMutationInto(scratch, EXAMPLE_1))).toBe(EXAMPLE_1_HEX);
+    expect(hex(encodeMutationInto(scratch, EXAMPLE_2))).toBe(EXAMPLE_2_HEX);
   });
 
   it('round-trips random mutations', () => {

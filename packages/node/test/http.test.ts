@@ -32,6 +32,7 @@ const STATS: TableStats = {
   liveSSTables: 2,
   sstableBytes: 4096,
   memtableBytes: 512,
+  flushingMemtableBytes: 0,
   partitionCountEstimate: 10,
   sstableTombstones: 0,
   pendingCompactions: 0,

@@ -7,6 +7,7 @@
  */
 import { CorruptionError, type FileHandle } from '@ringtail/codec';
 import { BLOCK_OVERHEAD_BYTES, ReadWindow, verifyBlock } from './block.js';
+import { type BlockCache, newCacheOwnerId } from './block-cache.js';
 import { MAX_PARTITION_BYTES } from './constants.js';
 import { DATA_HEADER_BYTES, DATA_MAGIC, readU32 } from './format.js';
 import { RECORD_LENGTH_BYTES } from './partition-codec.js';
@@ -19,6 +20,9 @@ export interface DataBlock {
 }
 
 export class DataFile {
+  /** This file's keys in a block cache. */
+  readonly cacheOwner = newCacheOwnerId();
+
   constructor(
     readonly handle: FileHandle,
     readonly path: string,
@@ -33,12 +37,16 @@ export class DataFile {
   }
 
   /** The verified block at `offset`; on a window miss, `fetchBytes` (if more than a block) are read. */
-  async readBlock(offset: number, window: ReadWindow, fetchBytes = 0): Promise<DataBlock> {
+  async readBlock(offset: number, window: ReadWindow, fetchBytes = 0, cache?: BlockCache): Promise<DataBlock> {
     if (offset < DATA_HEADER_BYTES || offset >= this.sizeBytes) {
       throw new CorruptionError(this.path, offset, 'block offset outside the Data stream');
     }
-    const bytes = await window.read(offset, BLOCK_OVERHEAD_BYTES + this.blockSizeBytes, fetchBytes);
-    const payload = verifyBlock(bytes, DATA_MAGIC, offset, this.path, this.blockSizeBytes);
+    let payload = cache?.get(this.cacheOwner, offset);
+    if (payload === undefined) {
+      const bytes = await window.read(offset, BLOCK_OVERHEAD_BYTES + this.blockSizeBytes, fetchBytes);
+      payload = verifyBlock(bytes, DATA_MAGIC, offset, this.path, this.blockSizeBytes);
+      cache?.set(this.cacheOwner, offset, payload);
+    }
     return { offset, payload, next: offset + BLOCK_OVERHEAD_BYTES + payload.length };
   }
 }
@@ -57,16 +65,19 @@ export class PartitionCursor {
   private last: DataBlock | undefined;
   private readonly window: ReadWindow;
 
-  /** `readAheadBytes`: 0 for a point read; a scan reads ahead. */
+  /** `readAheadBytes`: 0 for a point read; a scan reads ahead. Point reads pass the block cache. */
   constructor(
     private readonly file: DataFile,
     readAheadBytes: number,
+    private readonly cache?: BlockCache,
   ) {
     this.window = file.window(readAheadBytes);
   }
 
   private async blockAt(offset: number, fetchBytes = 0): Promise<DataBlock> {
-    if (this.last?.offset !== offset) this.last = await this.file.readBlock(offset, this.window, fetchBytes);
+    if (this.last?.offset !== offset) {
+      this.last = await this.file.readBlock(offset, this.window, fetchBytes, this.cache);
+    }
     return this.last;
   }
 

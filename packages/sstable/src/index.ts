@@ -1,3 +1,4 @@
+export { BlockCache, type BlockCacheStats } from './block-cache.js';
 export {
   DEFAULT_BLOCK_SIZE_BYTES,
   DEFAULT_BLOOM_FP_CHANCE,
@@ -21,7 +22,7 @@ export {
 } from './format.js';
 export { mergeScans } from './merge.js';
 export type { SSTableWriterOptions } from './options.js';
-export { type ScanRange, SSTableReader } from './reader.js';
+export { type ScanRange, SSTableReader, type SSTableReaderOptions } from './reader.js';
 export type { SSTableStats } from './statistics.js';
 export type { ComponentDigest } from './toc.js';
 export { type SSTableInfo, SSTableWriter } from './writer.js';

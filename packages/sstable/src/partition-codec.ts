@@ -30,17 +30,27 @@ function invalid(message: string): RingtailError {
   return new RingtailError(ErrorCodes.INVALID_ARGUMENT, message);
 }
 
-function validateRow(row: Row, where: string): void {
-  for (let i = 0; i < row.cells.length; i++) {
-    const cell = row.cells[i]!;
-    if (i > 0 && compareCellPosition(row.cells[i - 1]!, cell) >= 0) throw invalid(`${where}: cells out of order`);
-    if (cell.value === undefined && cell.ttlSec > 0) throw invalid(`${where}: a cell tombstone cannot have a TTL`);
-  }
-  for (let i = 1; i < row.complexDeletions.length; i++) {
-    if (row.complexDeletions[i - 1]!.column >= row.complexDeletions[i]!.column) {
-      throw invalid(`${where}: collection deletions out of order`);
+/** `rowIndex` -1 is the static row; the message is built only when a check fails (this runs per row). */
+function validateRow(row: Row, rowIndex: number): void {
+  const cells = row.cells;
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i]!;
+    if (i > 0 && compareCellPosition(cells[i - 1]!, cell) >= 0)
+      throw invalid(`${rowName(rowIndex)}: cells out of order`);
+    if (cell.value === undefined && cell.ttlSec > 0) {
+      throw invalid(`${rowName(rowIndex)}: a cell tombstone cannot have a TTL`);
     }
   }
+  const deletions = row.complexDeletions;
+  for (let i = 1; i < deletions.length; i++) {
+    if (deletions[i - 1]!.column >= deletions[i]!.column) {
+      throw invalid(`${rowName(rowIndex)}: collection deletions out of order`);
+    }
+  }
+}
+
+function rowName(rowIndex: number): string {
+  return rowIndex < 0 ? 'static row' : `row ${rowIndex}`;
 }
 
 /** Throws INVALID_ARGUMENT for an update the format cannot hold or the reader would refuse. */
@@ -49,14 +59,16 @@ export function validatePartition(update: PartitionUpdate): void {
   if (update.key.length > MAX_PARTITION_KEY_BYTES) {
     throw invalid(`partition key of ${update.key.length} bytes exceeds ${MAX_PARTITION_KEY_BYTES}`);
   }
-  if (update.staticRow !== undefined) validateRow(update.staticRow, 'static row');
-  for (let i = 0; i < update.rows.length; i++) {
-    const row = update.rows[i]!;
-    if (i > 0 && update.rows[i - 1]!.clustering >= row.clustering) throw invalid('rows out of clustering order');
-    validateRow(row, `row ${i}`);
+  if (update.staticRow !== undefined) validateRow(update.staticRow, -1);
+  const rows = update.rows;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    if (i > 0 && rows[i - 1]!.clustering >= row.clustering) throw invalid('rows out of clustering order');
+    validateRow(row, i);
   }
-  for (const rt of update.rangeTombstones) {
-    if (rt.start >= rt.end) throw invalid('empty range tombstone');
+  const rangeTombstones = update.rangeTombstones;
+  for (let i = 0; i < rangeTombstones.length; i++) {
+    if (rangeTombstones[i]!.start >= rangeTombstones[i]!.end) throw invalid('empty range tombstone');
   }
 }
 

@@ -21,6 +21,7 @@ import {
   xxhash64,
 } from '@ringtail/codec';
 import { BLOCK_OVERHEAD_BYTES, BLOCK_PREFIX_BYTES, ReadWindow, readAt, verifyBlock } from './block.js';
+import { type BlockCache, newCacheOwnerId } from './block-cache.js';
 import { BloomFilter } from './bloom.js';
 import {
   MAX_BLOCK_SIZE_BYTES,
@@ -59,6 +60,17 @@ export interface ScanRange {
   toInclusive?: boolean;
 }
 
+export interface SSTableReaderOptions {
+  /** Point reads look up and keep Index blocks here. */
+  readonly indexCache?: BlockCache;
+  /**
+   * Point reads look up and keep Data blocks here; scans read past it. Apart
+   * from `indexCache`, so that reads spread over more data than it holds do
+   * not push out the Index blocks, which every read needs.
+   */
+  readonly dataCache?: BlockCache;
+}
+
 interface Loaded {
   readonly digests: readonly ComponentDigest[];
   readonly tocBytes: number;
@@ -85,6 +97,10 @@ export class SSTableReader {
   readonly lastPosition: string;
   private readonly summary: Summary;
   private readonly filter: BloomFilter;
+  private readonly indexCache: BlockCache | undefined;
+  private readonly dataCache: BlockCache | undefined;
+  /** This reader's keys in the block cache, one for each file. */
+  private readonly indexCacheOwner = newCacheOwnerId();
 
   private constructor(
     readonly directory: string,
@@ -93,7 +109,10 @@ export class SSTableReader {
     private readonly data: DataFile,
     private readonly index: FileHandle,
     private readonly indexPath: string,
+    options: SSTableReaderOptions,
   ) {
+    this.indexCache = options.indexCache;
+    this.dataCache = options.dataCache;
     this.stats = loaded.stats;
     this.components = loaded.digests;
     this.sizeBytes = loaded.digests.reduce((sum, d) => sum + d.sizeBytes, loaded.tocBytes);
@@ -104,7 +123,12 @@ export class SSTableReader {
   }
 
   /** Opens SSTable `generation` in `directory`; NOT_FOUND if it has no TOC. */
-  static async open(fs: FileSystem, directory: string, generation: number): Promise<SSTableReader> {
+  static async open(
+    fs: FileSystem,
+    directory: string,
+    generation: number,
+    options: SSTableReaderOptions = {},
+  ): Promise<SSTableReader> {
     if (!isValidGeneration(generation)) {
       throw new RingtailError(ErrorCodes.INVALID_ARGUMENT, `generation must be a positive safe integer`);
     }
@@ -130,7 +154,7 @@ export class SSTableReader {
       decodeIndexHeader(await readAt(indexHandle, 0, INDEX_HEADER_BYTES), path('Index'));
       const dataSizeBytes = loaded.digests[0]!.sizeBytes;
       const data = new DataFile(dataHandle, path('Data'), dataSizeBytes, header.blockSizeBytes);
-      return new SSTableReader(directory, generation, loaded, data, indexHandle, path('Index'));
+      return new SSTableReader(directory, generation, loaded, data, indexHandle, path('Index'), options);
     } catch (error) {
       for (const handle of handles) await handle.close().catch(() => undefined);
       throw error;
@@ -151,7 +175,7 @@ export class SSTableReader {
     if (position < this.firstPosition || position > this.lastPosition) return undefined;
     const block = findSummaryEntry(this.summary.entries, position);
     if (block < 0) return undefined;
-    const payload = await this.readIndexPayload(block);
+    const payload = await this.readIndexPayload(block, this.indexCache);
     const entry = findInIndexBlock(
       payload,
       this.indexPath,
@@ -160,7 +184,7 @@ export class SSTableReader {
       position,
     );
     if (entry === undefined) return undefined;
-    return this.readPartition(new PartitionCursor(this.data, 0), entry);
+    return this.readPartition(new PartitionCursor(this.data, 0, this.dataCache), entry);
   }
 
   /** Partitions in (token, key) order within `range`. */
@@ -203,14 +227,17 @@ export class SSTableReader {
     if (this.closed) throw new RingtailError(ErrorCodes.CLOSED, `SSTable ${this.generation} is closed`);
   }
 
-  /** The verified payload of Index block `i`. */
-  private async readIndexPayload(i: number): Promise<Uint8Array> {
+  /** The verified payload of Index block `i`, from `cache` if given and there. */
+  private async readIndexPayload(i: number, cache?: BlockCache): Promise<Uint8Array> {
     const s = this.summary.entries[i]!;
+    const cached = cache?.get(this.indexCacheOwner, s.indexOffset);
+    if (cached !== undefined) return cached;
     const bytes = await readAt(this.index, s.indexOffset, s.indexBlockBytes);
     const payload = verifyBlock(bytes, INDEX_MAGIC, s.indexOffset, this.indexPath, s.indexBlockBytes);
     if (payload.length + BLOCK_OVERHEAD_BYTES !== s.indexBlockBytes) {
       throw new CorruptionError(this.indexPath, s.indexOffset, 'index block size differs from its Summary entry');
     }
+    cache?.set(this.indexCacheOwner, s.indexOffset, payload);
     return payload;
   }
 

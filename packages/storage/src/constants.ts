@@ -3,6 +3,27 @@
 /** A table's memtable is flushed when it holds this much (Cassandra: memtable_heap_space / tables). */
 export const DEFAULT_MEMTABLE_FLUSH_BYTES = 64 * 1024 * 1024;
 
+/**
+ * Memtables of every table together — the active ones and those being
+ * flushed — may hold this much before writes wait for a flush to finish
+ * (Cassandra's memtable_heap_space). Without it, a write rate above the flush
+ * rate would grow memtables without bound.
+ */
+export const DEFAULT_MEMTABLE_SPACE_BYTES = 4 * DEFAULT_MEMTABLE_FLUSH_BYTES;
+
+/**
+ * Verified Index blocks kept for point reads, shared by every table. They
+ * hold about 10 bytes per partition: this keeps the Index of a few million
+ * partitions, so most reads go to disk once, for their Data block.
+ */
+export const DEFAULT_INDEX_CACHE_BYTES = 32 * 1024 * 1024;
+
+/** Verified Data blocks kept for point reads, shared by every table (Cassandra's chunk cache). */
+export const DEFAULT_DATA_CACHE_BYTES = 64 * 1024 * 1024;
+
+/** Writes waiting for memtable space, at most; beyond, a write fails with LIMIT_EXCEEDED. */
+export const MAX_BLOCKED_WRITES = 100_000;
+
 /** When the commit log grows past this, the table holding its oldest unflushed data is flushed. */
 export const DEFAULT_COMMITLOG_FLUSH_BYTES = 1024 * 1024 * 1024;
 

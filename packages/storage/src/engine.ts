@@ -21,14 +21,20 @@
  * from the oldest table's flushed position; a record is applied to a table
  * only if it ends after that table's own flushed position.
  *
+ * Back-pressure: memtables of every table together (active and flushing) may
+ * hold `memtableSpaceBytes`. Past it, writes wait in arrival order until a
+ * flush frees memory — as Cassandra blocks writes when memtable space runs
+ * out — so a write rate above the flush rate cannot grow memory without bound.
+ *
  * Compaction runs per table in the background after flushes and at start-up,
  * and on demand (`compact`); see docs/storage.md.
  */
 import {
+  BinaryWriter,
   CorruptionError,
   decodeMutation,
   ErrorCodes,
-  encodeMutation,
+  encodeMutationInto,
   isRingtailError,
   joinPath,
   type Logger,
@@ -41,11 +47,15 @@ import {
 } from '@ringtail/codec';
 import { CommitLog, type CommitLogPosition, comparePositions, type SyncMode } from '@ringtail/commitlog';
 import { UpdateChecker } from '@ringtail/memtable';
+import { BlockCache, type BlockCacheStats, type SSTableReaderOptions } from '@ringtail/sstable';
 import type { CompactRequest } from './compaction/compactor.js';
 import {
   COMMITLOG_DIRECTORY,
   DEFAULT_COMMITLOG_FLUSH_BYTES,
+  DEFAULT_DATA_CACHE_BYTES,
+  DEFAULT_INDEX_CACHE_BYTES,
   DEFAULT_MEMTABLE_FLUSH_BYTES,
+  MAX_BLOCKED_WRITES,
   TABLES_DIRECTORY,
 } from './constants.js';
 import { type ScanRange, type TableOptions, type TableStats, TableStore } from './table-store.js';
@@ -63,7 +73,15 @@ export interface StorageOptions {
     segmentSizeBytes?: number;
   };
   memtableFlushBytes?: number;
+  /** Memtable memory of all tables before writes wait for flushes. Default 4 × memtableFlushBytes. */
+  memtableSpaceBytes?: number;
+  /** Writes allowed to wait for memtable space; beyond, LIMIT_EXCEEDED. Default MAX_BLOCKED_WRITES. */
+  maxBlockedWrites?: number;
   commitLogFlushBytes?: number;
+  /** Index blocks kept for point reads, all tables together. Default DEFAULT_INDEX_CACHE_BYTES; 0 turns it off. */
+  indexCacheBytes?: number;
+  /** Data blocks kept for point reads, all tables together. Default DEFAULT_DATA_CACHE_BYTES; 0 turns it off. */
+  dataCacheBytes?: number;
   logger?: Logger;
 }
 
@@ -74,12 +92,30 @@ export interface ReplayReport {
   readonly skippedUnknownTable: number;
 }
 
+/** A write waiting for memtable space, validated and bound to its tables. */
+interface BlockedWrite {
+  readonly mutation: Mutation;
+  readonly stores: TableStore[];
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
 export class StorageEngine {
   private readonly tables = new Map<string, TableStore>();
   private readonly checker = new UpdateChecker();
+  /** Each write's commit-log record is encoded here; the commit log copies it before append returns. */
+  private readonly recordScratch = new BinaryWriter(4096);
   private readonly memtableFlushBytes: number;
+  private readonly memtableSpaceBytes: number;
+  private readonly maxBlockedWrites: number;
   private readonly commitLogFlushBytes: number;
+  /** Writes waiting for memtable space, oldest first from `blockedHead`. */
+  private blocked: (BlockedWrite | undefined)[] = [];
+  private blockedHead = 0;
+  /** Set when a background flush fails; waiting writes fail with it rather than wait forever. */
+  private flushFailure: unknown;
   private readonly logger: Logger;
+  private readonly readerOptions: { readonly indexCache: BlockCache; readonly dataCache: BlockCache };
   private closed = false;
   /** Flushes started by size thresholds; awaited on close. */
   private readonly background = new Set<Promise<void>>();
@@ -92,12 +128,35 @@ export class StorageEngine {
     private readonly log: CommitLog,
   ) {
     this.memtableFlushBytes = options.memtableFlushBytes ?? DEFAULT_MEMTABLE_FLUSH_BYTES;
+    this.memtableSpaceBytes = options.memtableSpaceBytes ?? 4 * this.memtableFlushBytes;
+    this.maxBlockedWrites = options.maxBlockedWrites ?? MAX_BLOCKED_WRITES;
     this.commitLogFlushBytes = options.commitLogFlushBytes ?? DEFAULT_COMMITLOG_FLUSH_BYTES;
     this.logger = options.logger ?? silentLogger;
+    this.readerOptions = {
+      indexCache: new BlockCache(options.indexCacheBytes ?? DEFAULT_INDEX_CACHE_BYTES),
+      dataCache: new BlockCache(options.dataCacheBytes ?? DEFAULT_DATA_CACHE_BYTES),
+    };
   }
 
   static async open(options: StorageOptions): Promise<StorageEngine> {
     const { fs } = options.runtime;
+    for (const name of [
+      'memtableFlushBytes',
+      'memtableSpaceBytes',
+      'maxBlockedWrites',
+      'commitLogFlushBytes',
+    ] as const) {
+      const value = options[name];
+      if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) {
+        throw new RingtailError(ErrorCodes.INVALID_ARGUMENT, `${name} must be a positive integer, got ${value}`);
+      }
+    }
+    for (const name of ['indexCacheBytes', 'dataCacheBytes'] as const) {
+      const value = options[name];
+      if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) {
+        throw new RingtailError(ErrorCodes.INVALID_ARGUMENT, `${name} must be an integer >= 0, got ${value}`);
+      }
+    }
     await mkdirDurable(fs, joinPath(options.dataDirectory, TABLES_DIRECTORY));
     const log = await CommitLog.open({
       runtime: options.runtime,
@@ -130,7 +189,8 @@ export class StorageEngine {
   private async openTable(options: TableOptions): Promise<void> {
     const directory = joinPath(this.options.dataDirectory, TABLES_DIRECTORY, options.tableId);
     const { fs, clock } = this.options.runtime;
-    const store = await TableStore.open({ fs, clock, logger: this.logger }, directory, options);
+    const env = { fs, clock, logger: this.logger, readerOptions: this.readerOptions satisfies SSTableReaderOptions };
+    const store = await TableStore.open(env, directory, options);
     this.tables.set(options.tableId, store);
   }
 
@@ -142,7 +202,9 @@ export class StorageEngine {
 
   /**
    * Applies a mutation. Resolves when it is durable to the commit log's sync
-   * mode; it is visible to reads as soon as this returns.
+   * mode; it is visible to reads as soon as this returns — unless memtable
+   * space is exhausted: then it waits, behind earlier waiting writes, for a
+   * flush to free memory, and becomes visible when it is applied.
    */
   write(mutation: Mutation): Promise<void> {
     if (this.closed) return Promise.reject(new RingtailError(ErrorCodes.CLOSED, 'storage engine is closed'));
@@ -155,13 +217,88 @@ export class StorageEngine {
     } catch (error) {
       return Promise.reject(error);
     }
-    const ticket = this.log.append(encodeMutation(mutation));
+    if (this.blockedHead < this.blocked.length || this.memtableSpaceExhausted()) return this.block(mutation, stores);
+    return this.writeNow(mutation, stores);
+  }
+
+  private writeNow(mutation: Mutation, stores: readonly TableStore[]): Promise<void> {
+    const ticket = this.log.append(encodeMutationInto(this.recordScratch, mutation));
     for (let i = 0; i < stores.length; i++) stores[i]!.apply(mutation.updates[i]!);
     for (const store of stores) {
       if (store.memtableBytes >= this.memtableFlushBytes) this.flushInBackground(store);
     }
     if (this.log.sizeBytes >= this.commitLogFlushBytes) this.flushOldest();
     return Promise.resolve(ticket).then(() => {});
+  }
+
+  private memtableSpaceExhausted(): boolean {
+    let bytes = 0;
+    for (const table of this.tables.values()) bytes += table.memtableBytes + table.flushingBytes;
+    return bytes >= this.memtableSpaceBytes;
+  }
+
+  private block(mutation: Mutation, stores: TableStore[]): Promise<void> {
+    if (this.blocked.length - this.blockedHead >= this.maxBlockedWrites) {
+      return Promise.reject(
+        new RingtailError(
+          ErrorCodes.LIMIT_EXCEEDED,
+          `${this.maxBlockedWrites} writes are already waiting for memtable space to be flushed`,
+        ),
+      );
+    }
+    const waiting = new Promise<void>((resolve, reject) => {
+      this.blocked.push({ mutation, stores, resolve, reject });
+    });
+    this.relieveMemtableSpace();
+    return waiting;
+  }
+
+  /**
+   * Makes sure a flush is under way while writes wait: a failed flush's retry,
+   * or else the largest active memtable's.
+   */
+  private relieveMemtableSpace(): void {
+    let largest: TableStore | undefined;
+    let retry: TableStore | undefined;
+    for (const table of this.tables.values()) {
+      if (table.isFlushing) return; // its end drains the waiting writes
+      if (table.flushingBytes > 0) retry = table;
+      if (largest === undefined || table.memtableBytes > largest.memtableBytes) largest = table;
+    }
+    const next = retry ?? (largest !== undefined && largest.memtableBytes > 0 ? largest : undefined);
+    if (next !== undefined) this.flushInBackground(next);
+    else this.drainBlocked();
+  }
+
+  /** Lets waiting writes in, oldest first, while memtable space allows; called when a flush ends. */
+  private drainBlocked(): void {
+    while (this.blockedHead < this.blocked.length) {
+      if (!this.closed && this.memtableSpaceExhausted()) {
+        if (this.flushFailure === undefined) {
+          this.relieveMemtableSpace();
+          return;
+        }
+        const cause = this.flushFailure;
+        this.flushFailure = undefined;
+        this.rejectBlocked(
+          new RingtailError(ErrorCodes.IO, 'memtable space is exhausted and a flush failed', { cause }),
+        );
+        return;
+      }
+      const write = this.blocked[this.blockedHead]!;
+      this.blocked[this.blockedHead++] = undefined;
+      if (this.closed) write.reject(new RingtailError(ErrorCodes.CLOSED, 'storage engine is closed'));
+      else this.writeNow(write.mutation, write.stores).then(write.resolve, write.reject);
+    }
+    this.blocked = [];
+    this.blockedHead = 0;
+  }
+
+  private rejectBlocked(error: RingtailError): void {
+    const waiting = this.blocked.slice(this.blockedHead);
+    this.blocked = [];
+    this.blockedHead = 0;
+    for (const write of waiting) write?.reject(error);
   }
 
   async read(tableId: string, key: Uint8Array): Promise<PartitionUpdate | undefined> {
@@ -179,7 +316,11 @@ export class StorageEngine {
     this.assertOpen();
     const stores = tableId === undefined ? [...this.tables.values()] : [this.table(tableId)];
     const upTo = this.log.appendedPosition;
-    await Promise.all(stores.map((s) => s.flush(upTo)));
+    try {
+      await Promise.all(stores.map((s) => s.flush(upTo)));
+    } finally {
+      this.drainBlocked();
+    }
     await this.discardFlushedCommitLog();
   }
 
@@ -216,6 +357,11 @@ export class StorageEngine {
     return this.table(tableId).stats();
   }
 
+  /** Hits, misses and size of the block caches, for metrics. */
+  get cacheStats(): { readonly index: BlockCacheStats; readonly data: BlockCacheStats } {
+    return { index: this.readerOptions.indexCache.stats(), data: this.readerOptions.dataCache.stats() };
+  }
+
   get commitLogBytes(): number {
     return this.log.sizeBytes;
   }
@@ -223,6 +369,7 @@ export class StorageEngine {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.rejectBlocked(new RingtailError(ErrorCodes.CLOSED, 'storage engine is closed'));
     await Promise.allSettled([...this.background]);
     for (const table of this.tables.values()) await table.close();
     await this.log.close();
@@ -235,7 +382,17 @@ export class StorageEngine {
   private flushInBackground(store: TableStore): Promise<void> {
     const flush = store
       .flush(this.log.appendedPosition)
-      .then(() => this.discardFlushedCommitLog())
+      .then(
+        () => {
+          this.drainBlocked();
+          return this.discardFlushedCommitLog();
+        },
+        (error: unknown) => {
+          this.flushFailure = error;
+          this.drainBlocked();
+          throw error;
+        },
+      )
       .catch((err: unknown) => this.logger.error({ err, table: store.tableId }, 'flush failed'));
     this.background.add(flush);
     void flush.finally(() => this.background.delete(flush));

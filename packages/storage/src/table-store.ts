@@ -28,6 +28,7 @@ import {
   listSSTables,
   mergeScans,
   SSTableReader,
+  type SSTableReaderOptions,
   SSTableWriter,
   sstableFileName,
 } from '@ringtail/sstable';
@@ -59,6 +60,8 @@ export interface TableStats {
   readonly liveSSTables: number;
   readonly sstableBytes: number;
   readonly memtableBytes: number;
+  /** Memtables frozen for flushing whose SSTables are not live yet. */
+  readonly flushingMemtableBytes: number;
   /** Sum over memtables and SSTables: partitions present in several count several times. */
   readonly partitionCountEstimate: number;
   /** Tombstones in live SSTables (their Statistics), for `nodetool tablestats`. */
@@ -78,6 +81,8 @@ interface FlushingMemtable {
 
 export interface TableEnvironment {
   readonly fs: FileSystem;
+  /** How SSTables are opened: the block caches every table shares. */
+  readonly readerOptions: SSTableReaderOptions;
   readonly clock: Clock;
   readonly logger: Logger;
 }
@@ -88,10 +93,17 @@ export class TableStore {
   private readonly sstables: SSTableSet;
   private readonly compactor: Compactor;
   private nextGeneration: number;
-  /** Flushes run one at a time, in order, so `flushedUpTo` only moves forward. */
+  /**
+   * Flushes run one at a time, in order, so `flushedUpTo` only moves forward.
+   * A memtable whose flush failed stays first in `flushing` and is retried by
+   * the next flush before any later one: flushing a later memtable first would
+   * record a position that covers data still only in memory.
+   */
   private flushChain: Promise<void> = Promise.resolve();
+  private flushRunning = false;
   private dropped = false;
   private readonly fs: FileSystem;
+  private readonly readerOptions: SSTableReaderOptions;
 
   private constructor(
     readonly options: TableOptions,
@@ -101,6 +113,7 @@ export class TableStore {
     private flushedUpToPosition: CommitLogPosition | undefined,
   ) {
     this.fs = env.fs;
+    this.readerOptions = env.readerOptions;
     this.active = new Memtable({ tableId: options.tableId });
     this.nextGeneration = Math.max(0, ...readers.map((s) => s.generation)) + 1;
     const logger = env.logger;
@@ -114,6 +127,7 @@ export class TableStore {
       clock: env.clock,
       logger,
       sstables: this.sstables,
+      readerOptions: env.readerOptions,
       options: resolveCompactionOptions(options.compaction),
       gcGraceSeconds: options.gcGraceSeconds ?? DEFAULT_GC_GRACE_SECONDS,
       allocateGeneration: () => this.nextGeneration++,
@@ -145,7 +159,7 @@ export class TableStore {
     const readers: SSTableReader[] = [];
     try {
       for (const generation of await listSSTables(fs, directory)) {
-        readers.push(await SSTableReader.open(fs, directory, generation));
+        readers.push(await SSTableReader.open(fs, directory, generation, env.readerOptions));
       }
     } catch (error) {
       for (const reader of readers) await reader.close().catch(() => {});
@@ -168,8 +182,21 @@ export class TableStore {
     return this.active.partitionCount > 0 || this.flushing.length > 0;
   }
 
+  /** Size of the active memtable. */
   get memtableBytes(): number {
     return this.active.sizeBytes;
+  }
+
+  /** Whether a flush is writing now (false while a failed one waits for its retry). */
+  get isFlushing(): boolean {
+    return this.flushRunning;
+  }
+
+  /** Size of the memtables being flushed, which still hold memory until their SSTable is live. */
+  get flushingBytes(): number {
+    let bytes = 0;
+    for (const f of this.flushing) bytes += f.memtable.sizeBytes;
+    return bytes;
   }
 
   /** Records `position` as flushed up to (see StorageEngine's clampFlushedPositions). */
@@ -247,18 +274,28 @@ export class TableStore {
    * Resolves when the SSTable is live and the position recorded.
    */
   flush(upTo: CommitLogPosition): Promise<void> {
-    if (this.active.partitionCount === 0) return this.flushChain;
-    const memtable = this.active;
-    memtable.freeze();
-    this.active = new Memtable({ tableId: this.tableId });
-    const entry: FlushingMemtable = { memtable, upTo };
-    this.flushing.push(entry);
-    this.flushChain = this.flushChain.then(() => this.writeFlush(entry));
+    if (this.active.partitionCount > 0) {
+      const memtable = this.active;
+      memtable.freeze();
+      this.active = new Memtable({ tableId: this.tableId });
+      this.flushing.push({ memtable, upTo });
+    }
+    // Nothing to write: wait for a flush still recording its position; an old failure is not this call's.
+    if (this.flushing.length === 0) return this.flushChain.catch(() => {});
+    this.flushChain = this.flushChain.catch(() => {}).then(() => this.flushPending());
     return this.flushChain;
   }
 
+  private async flushPending(): Promise<void> {
+    this.flushRunning = true;
+    try {
+      while (this.flushing.length > 0 && !this.dropped) await this.writeFlush(this.flushing[0]!);
+    } finally {
+      this.flushRunning = false;
+    }
+  }
+
   private async writeFlush(entry: FlushingMemtable): Promise<void> {
-    if (this.dropped) return;
     const generation = this.nextGeneration++;
     const writer = await SSTableWriter.create(this.fs, this.directory, generation, {
       expectedPartitions: entry.memtable.partitionCount,
@@ -270,7 +307,7 @@ export class TableStore {
       await writer.abort().catch(() => {});
       throw error;
     }
-    const reader = await SSTableReader.open(this.fs, this.directory, generation);
+    const reader = await SSTableReader.open(this.fs, this.directory, generation, this.readerOptions);
     // Live before the memtable leaves: a read never misses the data in between.
     this.sstables.add(reader);
     this.flushing.splice(this.flushing.indexOf(entry), 1);
@@ -300,6 +337,7 @@ export class TableStore {
       liveSSTables: live.length,
       sstableBytes,
       memtableBytes: this.active.sizeBytes,
+      flushingMemtableBytes: this.flushingBytes,
       partitionCountEstimate: partitions,
       sstableTombstones: tombstones,
       pendingCompactions: this.compactor.pendingCompactions,

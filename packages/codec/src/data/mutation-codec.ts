@@ -164,10 +164,25 @@ function readUpdate(r: BinaryReader): PartitionUpdate {
 
 export function encodeMutation(mutation: Mutation): Uint8Array {
   const w = new BinaryWriter();
+  writeMutation(w, mutation);
+  return w.finish();
+}
+
+/**
+ * The encoding of `mutation` in `scratch`, without a copy: valid until
+ * `scratch` is used again. For a caller that copies it at once (the commit
+ * log does), it spares a buffer allocation per write.
+ */
+export function encodeMutationInto(scratch: BinaryWriter, mutation: Mutation): Uint8Array {
+  scratch.reset();
+  writeMutation(scratch, mutation);
+  return scratch.view();
+}
+
+function writeMutation(w: BinaryWriter, mutation: Mutation): void {
   w.u8(MUTATION_FORMAT_VERSION);
   w.uvarint(mutation.updates.length);
   for (const update of mutation.updates) writeUpdate(w, update);
-  return w.finish();
 }
 
 export function decodeMutation(bytes: Uint8Array): Mutation {

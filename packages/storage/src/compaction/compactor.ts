@@ -12,7 +12,7 @@ import {
   RingtailError,
   secondsFromMicros,
 } from '@ringtail/codec';
-import type { SSTableReader } from '@ringtail/sstable';
+import type { SSTableReader, SSTableReaderOptions } from '@ringtail/sstable';
 import type { SSTableSet } from '../sstable-set.js';
 import type { ResolvedCompactionOptions } from './options.js';
 import { estimatePendingCompactions, selectCompaction } from './strategy.js';
@@ -34,6 +34,8 @@ export interface CompactionHost {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly sstables: SSTableSet;
+  /** How compaction outputs are opened (their block caches). */
+  readonly readerOptions: SSTableReaderOptions;
   readonly options: ResolvedCompactionOptions;
   readonly gcGraceSeconds: number;
   allocateGeneration(): number;
@@ -161,6 +163,7 @@ export class Compactor {
       log.debug({}, 'compaction started');
       const result = await writeCompaction({
         fs: host.fs,
+        readerOptions: host.readerOptions,
         directory: host.directory,
         logger: log,
         inputs,

@@ -10,13 +10,15 @@
  * the next start-up by the log.
  */
 import { ErrorCodes, type FileSystem, type Logger, RingtailError } from '@ringtail/codec';
-import { deleteSSTable, mergeScans, SSTableReader, SSTableWriter } from '@ringtail/sstable';
+import { deleteSSTable, mergeScans, SSTableReader, type SSTableReaderOptions, SSTableWriter } from '@ringtail/sstable';
 import { MAX_COMPACTION_INPUTS } from '../constants.js';
 import { type CompactionLog, removeCompactionLog, writeCompactionLog } from './compaction-log.js';
 import { compactPartition } from './purge.js';
 
 export interface CompactionTask {
   readonly fs: FileSystem;
+  /** How the output is opened (its block caches). */
+  readonly readerOptions: SSTableReaderOptions;
   readonly directory: string;
   readonly logger: Logger;
   readonly inputs: readonly SSTableReader[];
@@ -79,7 +81,7 @@ export async function writeCompaction(task: CompactionTask): Promise<CompactionR
     }
     if (writer.partitionCount > 0) {
       await writer.finish();
-      output = await SSTableReader.open(fs, directory, outputGeneration);
+      output = await SSTableReader.open(fs, directory, outputGeneration, task.readerOptions);
     } else {
       await writer.abort();
     }

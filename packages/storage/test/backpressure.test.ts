@@ -1,0 +1,160 @@
+/**
+ * Writes wait for memtable space: a writer faster than flushing cannot grow
+ * memtables without bound, waiting writes keep their order, and a failing
+ * flush fails the waiting writes instead of hanging them — without losing the
+ * memtable it could not write.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type FileSystem,
+  initChecksums,
+  isRingtailError,
+  liveCell,
+  livePartition,
+  type Mutation,
+  nodeFileSystem,
+  SimFileSystem,
+  systemRuntime,
+} from '@ringtail/codec';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { StorageEngine, type StorageOptions } from '../src/index.js';
+
+const TABLE = 'users';
+const dirs: string[] = [];
+beforeAll(() => initChecksums());
+afterEach(async () => {
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+const keyOf = (i: number) => new TextEncoder().encode(`key-${i.toString().padStart(7, '0')}`);
+
+const expectedValue = (i: number) => `value-${i}-${'x'.repeat(80)}`;
+
+function put(i: number): Mutation {
+  const cell = liveCell('v', undefined, 1000 + i, new TextEncoder().encode(expectedValue(i)));
+  const row = { clustering: '', liveness: undefined, deletion: undefined, cells: [cell], complexDeletions: [] };
+  return {
+    updates: [
+      { tableId: TABLE, key: keyOf(i), deletion: undefined, staticRow: undefined, rows: [row], rangeTombstones: [] },
+    ],
+  };
+}
+
+async function readValue(engine: StorageEngine, i: number): Promise<string | undefined> {
+  const partition = await engine.read(TABLE, keyOf(i));
+  const cell = partition === undefined ? undefined : livePartition(partition, 0).rows[0]?.cells[0];
+  return cell === undefined ? undefined : new TextDecoder().decode(cell.value);
+}
+
+function options(fs: FileSystem, dataDirectory: string, extra: Partial<StorageOptions>): StorageOptions {
+  return {
+    runtime: systemRuntime(fs),
+    dataDirectory,
+    tables: [{ tableId: TABLE, compaction: { class: 'SizeTieredCompactionStrategy', enabled: false } }],
+    commitLog: { syncMode: 'batch' },
+    ...extra,
+  };
+}
+
+function memtableBytes(engine: StorageEngine): number {
+  const stats = engine.stats(TABLE);
+  return stats.memtableBytes + stats.flushingMemtableBytes;
+}
+
+describe('write back-pressure', () => {
+  it('keeps memtables within memtableSpaceBytes while a writer outruns flushing, and loses nothing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ringtail-backpressure-'));
+    dirs.push(dir);
+    const spaceBytes = 256 * 1024;
+    let engine = await StorageEngine.open(
+      options(nodeFileSystem(), dir, { memtableFlushBytes: 64 * 1024, memtableSpaceBytes: spaceBytes }),
+    );
+    const rows = 6000;
+    let mostBytes = 0;
+    let waited = 0;
+    const completed: number[] = [];
+    // All writes at once: far more than memtable space holds, so most of them wait.
+    await Promise.all(
+      Array.from({ length: rows }, (_, i) =>
+        engine.write(put(i)).then(() => {
+          completed.push(i);
+          mostBytes = Math.max(mostBytes, memtableBytes(engine));
+          if (engine.stats(TABLE).liveSSTables > 0) waited++;
+        }),
+      ),
+    );
+    // One write's worth of slack: the write that crosses the bound is applied whole.
+    expect(mostBytes).toBeLessThan(spaceBytes + 4096);
+    expect(waited).toBeGreaterThan(rows / 2);
+    // Waiting writes were let in in arrival order; group commit acknowledges in append order.
+    expect(completed).toEqual(Array.from({ length: rows }, (_, i) => i));
+    expect(engine.stats(TABLE).liveSSTables).toBeGreaterThan(4);
+    await engine.close();
+    engine = await StorageEngine.open(options(nodeFileSystem(), dir, {}));
+    for (let i = 0; i < rows; i += 37) expect(await readValue(engine, i)).toBe(expectedValue(i));
+    expect(await readValue(engine, rows - 1)).toBe(expectedValue(rows - 1));
+    await engine.close();
+  });
+
+  it('refuses writes past maxBlockedWrites with LIMIT_EXCEEDED, and fails waiting writes on close', async () => {
+    const fs = new SimFileSystem();
+    const engine = await StorageEngine.open(
+      options(fs, '/data', { memtableFlushBytes: 1 << 20, memtableSpaceBytes: 2048, maxBlockedWrites: 10 }),
+    );
+    // Far more than memtable space at once: 10 wait for the flush, the rest are refused.
+    const outcomes = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => engine.write(put(i))));
+    const refused = outcomes.filter((o) => o.status === 'rejected');
+    expect(refused.length).toBeGreaterThan(0);
+    expect(outcomes.length - refused.length).toBeGreaterThanOrEqual(10);
+    for (const o of refused)
+      expect(isRingtailError((o as PromiseRejectedResult).reason, 'RT_LIMIT_EXCEEDED')).toBe(true);
+
+    // More than memtable space again, and close() before the flush they wait for can end.
+    const blocked = Array.from({ length: 40 }, (_, i) =>
+      engine.write(put(200 + i)).then(
+        () => 'written',
+        (e: unknown) => e,
+      ),
+    );
+    await engine.close();
+    const settled = await Promise.all(blocked);
+    const closed = settled.filter((s) => isRingtailError(s, 'RT_CLOSED'));
+    const refusedAgain = settled.filter((s) => isRingtailError(s, 'RT_LIMIT_EXCEEDED'));
+    const written = settled.filter((s) => s === 'written');
+    expect(closed.length + refusedAgain.length + written.length).toBe(settled.length);
+    expect(closed.length).toBe(10);
+  });
+
+  it('fails waiting writes when a flush fails, retries that memtable first, and keeps its rows', async () => {
+    const fs = new SimFileSystem();
+    const extra = { memtableFlushBytes: 4096, memtableSpaceBytes: 8192 };
+    let engine = await StorageEngine.open(options(fs, '/data', extra));
+    const healDisk = fs.injectFault({ op: 'write', path: /Data\.db/ });
+    const outcomes = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        engine.write(put(i)).then(
+          () => 'written',
+          (e: unknown) => e,
+        ),
+      ),
+    );
+    const written = outcomes.flatMap((o, i) => (o === 'written' ? [i] : []));
+    const failed = outcomes.filter((o) => o !== 'written');
+    expect(failed.length).toBeGreaterThan(0);
+    for (const error of failed) expect(isRingtailError(error, 'RT_IO')).toBe(true);
+    expect(engine.stats(TABLE).liveSSTables).toBe(0);
+
+    healDisk();
+    // The next write that finds no space retries the failed memtable before any later one.
+    for (let i = 1000; i < 1100; i++) await engine.write(put(i));
+    expect(engine.stats(TABLE).liveSSTables).toBeGreaterThan(0);
+    await engine.close();
+    engine = await StorageEngine.open(options(fs, '/data', extra));
+    for (const i of [...written, ...Array.from({ length: 100 }, (_, k) => 1000 + k)]) {
+      expect(await readValue(engine, i)).toBe(expectedValue(i));
+    }
+    await engine.close();
+  });
+});
