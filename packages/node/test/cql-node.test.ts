@@ -164,6 +164,33 @@ describe('CQL on a node', () => {
   });
 });
 
+describe('ALTER TABLE on a running node', () => {
+  it('applies compaction settings to the open table at once', async () => {
+    const { node } = await startNode(await tempDir());
+    await cql(node, KEYSPACE);
+    const created = await cql(
+      node,
+      "CREATE TABLE ks.t (k int PRIMARY KEY, v text) WITH compaction = {'class': 'SizeTieredCompactionStrategy', 'enabled': 'false'}",
+    );
+    expect(created).toEqual({ applied: true });
+    for (let i = 0; i < 4; i++) {
+      expect((await cql(node, 'INSERT INTO ks.t (k, v) VALUES (?, ?)', { params: [i, `v${i}`] })).applied).toBe(true);
+      expect((await fetch(`${node.httpUrl}/admin/flush`, { method: 'POST' })).status).toBe(200);
+    }
+    const liveSSTables = async () => {
+      const text = await (await fetch(`${node.httpUrl}/metrics`)).text();
+      return Number(/ringtail_table_live_sstables\{keyspace="ks",table="t"\} (\d+)/.exec(text)?.[1]);
+    };
+    expect(await liveSSTables()).toBe(4);
+    const altered = await cql(node, "ALTER TABLE ks.t WITH compaction = {'class': 'SizeTieredCompactionStrategy'}");
+    expect(altered.applied).toBe(true);
+    const deadline = Date.now() + 10_000;
+    while ((await liveSSTables()) !== 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(await liveSSTables()).toBe(1);
+    expect((await cql(node, 'SELECT COUNT(*) FROM ks.t')).rows).toEqual([{ count: '4' }]);
+  });
+});
+
 describe('KeyedLock', () => {
   it('runs work on one key one at a time in call order, other keys in parallel, and forgets idle keys', async () => {
     const lock = new KeyedLock();

@@ -186,6 +186,15 @@ export class StorageEngine {
     this.table(options.tableId).requestCompaction();
   }
 
+  /**
+   * Changes a table's gc_grace_seconds and compaction settings (ALTER TABLE)
+   * without reopening it; the next compaction uses them.
+   */
+  alterTable(options: TableOptions): void {
+    this.assertOpen();
+    this.table(options.tableId).alter(options);
+  }
+
   private async openTable(options: TableOptions): Promise<void> {
     const directory = joinPath(this.options.dataDirectory, TABLES_DIRECTORY, options.tableId);
     const { fs, clock } = this.options.runtime;

@@ -34,7 +34,11 @@ import {
 } from '@ringtail/sstable';
 import { recoverCompactions } from './compaction/compaction-log.js';
 import { Compactor, type CompactRequest } from './compaction/compactor.js';
-import { type CompactionOptions, resolveCompactionOptions } from './compaction/options.js';
+import {
+  type CompactionOptions,
+  type ResolvedCompactionOptions,
+  resolveCompactionOptions,
+} from './compaction/options.js';
 import { DEFAULT_GC_GRACE_SECONDS } from './constants.js';
 import { readFlushedPosition, writeFlushedPosition } from './flushed-position.js';
 import { SSTableSet } from './sstable-set.js';
@@ -105,8 +109,12 @@ export class TableStore {
   private readonly fs: FileSystem;
   private readonly readerOptions: SSTableReaderOptions;
 
+  private currentOptions: TableOptions;
+  private compactionOptions: ResolvedCompactionOptions;
+  private gcGraceSeconds: number;
+
   private constructor(
-    readonly options: TableOptions,
+    options: TableOptions,
     readonly directory: string,
     env: TableEnvironment,
     readers: SSTableReader[],
@@ -114,12 +122,16 @@ export class TableStore {
   ) {
     this.fs = env.fs;
     this.readerOptions = env.readerOptions;
+    this.currentOptions = options;
+    this.compactionOptions = resolveCompactionOptions(options.compaction);
+    this.gcGraceSeconds = options.gcGraceSeconds ?? DEFAULT_GC_GRACE_SECONDS;
     this.active = new Memtable({ tableId: options.tableId });
     this.nextGeneration = Math.max(0, ...readers.map((s) => s.generation)) + 1;
     const logger = env.logger;
     this.sstables = new SSTableSet(readers, (err, reader) =>
       logger.warn({ err, table: options.tableId, generation: reader.generation }, 'could not close an SSTable'),
     );
+    const table = this;
     this.compactor = new Compactor({
       tableId: options.tableId,
       directory,
@@ -128,8 +140,13 @@ export class TableStore {
       logger,
       sstables: this.sstables,
       readerOptions: env.readerOptions,
-      options: resolveCompactionOptions(options.compaction),
-      gcGraceSeconds: options.gcGraceSeconds ?? DEFAULT_GC_GRACE_SECONDS,
+      // Read at each use, so that alter() takes effect for the next compaction.
+      get options() {
+        return table.compactionOptions;
+      },
+      get gcGraceSeconds() {
+        return table.gcGraceSeconds;
+      },
       allocateGeneration: () => this.nextGeneration++,
       memtableMinTimestampMicros: () => this.memtableMinTimestampMicros(),
     });
@@ -141,14 +158,7 @@ export class TableStore {
    */
   static async open(env: TableEnvironment, directory: string, options: TableOptions): Promise<TableStore> {
     const { fs, logger } = env;
-    const gcGraceSeconds = options.gcGraceSeconds ?? DEFAULT_GC_GRACE_SECONDS;
-    if (!Number.isSafeInteger(gcGraceSeconds) || gcGraceSeconds < 0) {
-      throw new RingtailError(
-        ErrorCodes.INVALID_ARGUMENT,
-        `gcGraceSeconds must be an integer >= 0, got ${gcGraceSeconds}`,
-      );
-    }
-    resolveCompactionOptions(options.compaction);
+    checkOptions(options);
     await mkdirDurable(fs, directory);
     const tocExists = async (generation: number) =>
       (await fs.stat(joinPath(directory, sstableFileName(generation, 'TOC')))) !== undefined;
@@ -169,7 +179,26 @@ export class TableStore {
   }
 
   get tableId(): string {
-    return this.options.tableId;
+    return this.currentOptions.tableId;
+  }
+
+  get options(): TableOptions {
+    return this.currentOptions;
+  }
+
+  /**
+   * Takes new gc_grace_seconds and compaction settings (ALTER TABLE) at once:
+   * the next compaction uses them; one under way finishes with the old ones.
+   */
+  alter(options: TableOptions): void {
+    if (options.tableId !== this.tableId) {
+      throw new RingtailError(ErrorCodes.INVALID_ARGUMENT, `options of ${options.tableId} given to ${this.tableId}`);
+    }
+    checkOptions(options);
+    this.currentOptions = options;
+    this.compactionOptions = resolveCompactionOptions(options.compaction);
+    this.gcGraceSeconds = options.gcGraceSeconds ?? DEFAULT_GC_GRACE_SECONDS;
+    this.compactor.requestBackground();
   }
 
   /** Where this table's SSTables end in the commit log; replay applies only what comes after. */
@@ -385,6 +414,18 @@ export class TableStore {
   static positionOf(key: Uint8Array): string {
     return partitionPosition(key);
   }
+}
+
+/** Throws INVALID_ARGUMENT for options a table cannot take. */
+function checkOptions(options: TableOptions): void {
+  const gcGraceSeconds = options.gcGraceSeconds ?? DEFAULT_GC_GRACE_SECONDS;
+  if (!Number.isSafeInteger(gcGraceSeconds) || gcGraceSeconds < 0) {
+    throw new RingtailError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `gcGraceSeconds must be an integer >= 0, got ${gcGraceSeconds}`,
+    );
+  }
+  resolveCompactionOptions(options.compaction);
 }
 
 async function* asAsync<T>(items: Iterable<T>): AsyncGenerator<T> {

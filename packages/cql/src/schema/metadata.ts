@@ -22,11 +22,13 @@ export type ReplicationOptions =
   | { readonly class: 'SimpleStrategy'; readonly replicationFactor: number }
   | { readonly class: 'NetworkTopologyStrategy'; readonly datacenters: Readonly<Record<string, number>> };
 
+/** `enabled: false` ('enabled': 'false' in CQL) stops background compaction; absent means enabled. */
 export type CompactionOptions =
   | {
       readonly class: 'SizeTieredCompactionStrategy';
       readonly minThreshold: number;
       readonly maxThreshold: number;
+      readonly enabled?: false;
     }
   | {
       readonly class: 'TimeWindowCompactionStrategy';
@@ -34,6 +36,7 @@ export type CompactionOptions =
       readonly windowSize: number;
       readonly minThreshold: number;
       readonly maxThreshold: number;
+      readonly enabled?: false;
     };
 
 export interface TableOptions {

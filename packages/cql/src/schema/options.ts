@@ -107,6 +107,8 @@ function compactionOptions(property: Property): CompactionOptions {
     options.delete(name);
     return value;
   };
+  const enabledText = take('enabled');
+  const enabled = enabledText === undefined ? true : booleanOption('enabled', enabledText);
   const minText = take('min_threshold');
   const maxText = take('max_threshold');
   const minThreshold =
@@ -136,7 +138,7 @@ function compactionOptions(property: Property): CompactionOptions {
   if (options.size > 0) {
     throw invalidRequest(`Properties specified [${[...options.keys()].join(', ')}] are not understood by ${short}`);
   }
-  return result;
+  return enabled ? result : { ...result, enabled: false };
 }
 
 /** Table properties over `base` (the defaults for CREATE, the current options for ALTER). */

@@ -165,9 +165,12 @@ function readCompaction(value: unknown, path: string): CompactionOptions {
   );
   const minThreshold = int(o.minThreshold, `${path}.minThreshold`);
   const maxThreshold = int(o.maxThreshold, `${path}.maxThreshold`);
-  if (cls === 'SizeTieredCompactionStrategy') return { class: cls, minThreshold, maxThreshold };
+  if (o.enabled !== undefined && o.enabled !== false) fail(`${path}.enabled`, 'expected false or absent');
+  const disabled = o.enabled === false ? { enabled: false as const } : {};
+  if (cls === 'SizeTieredCompactionStrategy') return { class: cls, minThreshold, maxThreshold, ...disabled };
   const windowUnit = oneOf(o.windowUnit, ['MINUTES', 'HOURS', 'DAYS'] as const, `${path}.windowUnit`);
-  return { class: cls, windowUnit, windowSize: int(o.windowSize, `${path}.windowSize`), minThreshold, maxThreshold };
+  const windowSize = int(o.windowSize, `${path}.windowSize`);
+  return { class: cls, windowUnit, windowSize, minThreshold, maxThreshold, ...disabled };
 }
 
 const KINDS: readonly ColumnKind[] = ['partition_key', 'clustering', 'static', 'regular'];

@@ -76,6 +76,7 @@ function compactionMap(compaction: CompactionOptions): Record<string, string> {
     max_threshold: String(compaction.maxThreshold),
     min_threshold: String(compaction.minThreshold),
   };
+  if (compaction.enabled === false) map.enabled = 'false';
   if (compaction.class === 'TimeWindowCompactionStrategy') {
     map.compaction_window_size = String(compaction.windowSize);
     map.compaction_window_unit = compaction.windowUnit;

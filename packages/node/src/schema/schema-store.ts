@@ -77,6 +77,10 @@ export function storageTableOptions(table: TableMetadata): TableOptions {
   return { tableId: table.id, gcGraceSeconds: table.options.gcGraceSeconds, compaction: table.options.compaction };
 }
 
+function sameStorageOptions(a: TableMetadata, b: TableMetadata): boolean {
+  return JSON.stringify(storageTableOptions(a)) === JSON.stringify(storageTableOptions(b));
+}
+
 function userTables(schema: Schema): TableMetadata[] {
   const tables: TableMetadata[] = [];
   for (const keyspace of schema.keyspaces.values()) tables.push(...keyspace.tables.values());
@@ -247,6 +251,12 @@ export class SchemaStore {
       throw error;
     }
     this.current = result.schema;
+    // ALTER TABLE ... WITH gc_grace_seconds / compaction: the open table takes them now, not at the next start.
+    const beforeById = new Map(userTables(before).map((t) => [t.id, t]));
+    for (const table of afterTables) {
+      const old = beforeById.get(table.id);
+      if (old !== undefined && !sameStorageOptions(old, table)) engine.alterTable(storageTableOptions(table));
+    }
     for (const table of dropped) {
       await engine.dropTable(table.id).catch((err: unknown) => {
         logger.warn({ err, table: table.id }, 'could not delete the files of a dropped table');
