@@ -53,6 +53,38 @@ export { type ComplexDeletion, emptyRow, type LivenessInfo, mergeRows, type Row,
 export { keyOfPosition, partitionPosition, tokenOf, tokenOfPosition, tokenPrefix } from './data/token.js';
 export { CorruptionError, type ErrorCode, ErrorCodes, isRingtailError, RingtailError } from './errors.js';
 export { type Logger, silentLogger } from './logger.js';
+export { formatPeerAddress, isPeerAddress, type PeerEndpoint, parsePeerAddress } from './net/address.js';
+export {
+  DEFAULT_MAX_INBOUND_REQUESTS_PER_PEER,
+  DEFAULT_MAX_PENDING_REQUESTS,
+  DEFAULT_SIM_MAX_IN_FLIGHT_PER_LINK,
+  ERROR_BODY_VERSION,
+  MAX_MESSAGE_KIND_CHARS,
+  MAX_MESSAGE_VERSION,
+  MAX_PEER_ADDRESS_CHARS,
+  MAX_REMOTE_ERROR_MESSAGE_CHARS,
+  MAX_REQUEST_ID,
+  MAX_REQUEST_TIMEOUT_MS,
+  MAX_WIRE_VALUE_DEPTH,
+} from './net/constants.js';
+export {
+  type ReplyFunction,
+  type StartedRequest,
+  TransportDispatcher,
+  type TransportDispatcherOptions,
+} from './net/dispatcher.js';
+export {
+  ENVELOPE_TYPE_CODES,
+  type Envelope,
+  type EnvelopeType,
+  envelopeFromWire,
+  envelopeToWire,
+  errorEnvelope,
+  type RemoteErrorBody,
+  type RemoteFailureCode,
+  type WireEnvelope,
+} from './net/envelope.js';
+export { type LinkFaults, SimNetwork, type SimNetworkOptions, type SimNetworkStats } from './net/sim-network.js';
 export type {
   MessageCodec,
   MessageHandler,
@@ -61,6 +93,7 @@ export type {
   RequestOptions,
   Transport,
 } from './net/transport.js';
+export { assertWireValue } from './net/wire-value.js';
 export { type Clock, ManualClock, microsToMillis, millisToMicros, systemClock } from './runtime/clock.js';
 export {
   baseName,

@@ -33,6 +33,18 @@ export type { NodeState } from './http/api.js';
 export { ERROR_STATUS, type ErrorBody, type ErrorName } from './http/errors.js';
 export type { ClusterStatus, NodeStatus } from './http/schemas.js';
 export {
+  DEFAULT_MAX_FRAME_BYTES,
+  HANDSHAKE_VERSION,
+  MAX_FRAME_BYTES_LIMIT,
+  MAX_HANDSHAKE_FRAME_BYTES,
+} from './internode/constants.js';
+export {
+  DEFAULT_TCP_TRANSPORT_LIMITS,
+  type TcpTransportLimits,
+  type TcpTransportOptions,
+} from './internode/tcp-options.js';
+export { startTcpTransport, type TcpTransport, type TcpTransportStats } from './internode/tcp-transport.js';
+export {
   createLogger,
   formatLogLine,
   LOG_LEVELS,

@@ -31,7 +31,12 @@ export interface MessageCodec<T> {
   decode(body: unknown, version: number): T;
 }
 
-/** Receives one-way messages of one kind. Exceptions are logged and the message dropped. */
+/**
+ * Receives one-way messages of one kind. Exceptions (and rejections, should it
+ * return a promise) are logged and the message dropped. `from` is the sender's
+ * own `localAddress` — on TCP the listen address it claimed in the handshake,
+ * which the cluster-secret HMAC authenticates — not the socket's source port.
+ */
 export type MessageHandler<T> = (message: T, from: PeerAddress) => void;
 
 /** Answers requests of one kind. A rejection travels back to the requester as an error. */
@@ -50,24 +55,30 @@ export interface Transport {
   onMessage<T>(codec: MessageCodec<T>, handler: MessageHandler<T>): void;
 
   /** Routes requests of `request.kind` to `handler`; its result is sent back encoded with `response`. */
-  onRequest<Req, Res>(
-    request: MessageCodec<Req>,
-    response: MessageCodec<Res>,
-    handler: RequestHandler<Req, Res>,
-  ): void;
+  onRequest<Req, Res>(request: MessageCodec<Req>, response: MessageCodec<Res>, handler: RequestHandler<Req, Res>): void;
 
   /**
    * Fire and forget, at most once. Returns false when the message was refused
    * at once because the queue towards `to` is full (backpressure) or the
    * transport is closed; true means it was queued, not that it arrived.
+   * Messages to one peer that do arrive arrive in order on TCP (not in a
+   * simulation with random delays). Throws — a local bug, not a network
+   * condition — `RT_INVALID_ARGUMENT` for a malformed address or codec,
+   * `RT_LIMIT_EXCEEDED` for a message over the transport's frame size, and
+   * whatever `codec.encode` throws.
    */
   send<T>(to: PeerAddress, codec: MessageCodec<T>, message: T): boolean;
 
   /**
    * One request, one answer. Rejects with `RT_TIMEOUT` after `timeoutMs`,
-   * `RT_LIMIT_EXCEEDED` when the queue towards `to` is full, `RT_UNREACHABLE`
-   * when the peer refuses the connection or the handshake, `RT_REMOTE` when the
-   * peer's handler failed, and `RT_CLOSED` after `close()`.
+   * `RT_LIMIT_EXCEEDED` when the queue towards `to` is full (or too many
+   * requests are pending here, or the peer has too many of ours in progress),
+   * `RT_UNREACHABLE` when the peer refuses the connection or the handshake,
+   * the connection is lost before the answer, or the link is backing off after
+   * such a failure, `RT_REMOTE` when the peer's handler failed (the message
+   * carries its reason), `RT_BAD_MESSAGE` when the peer cannot decode the
+   * request or handles no such kind, or the answer does not decode, and
+   * `RT_CLOSED` after `close()`. Never throws synchronously.
    */
   request<Req, Res>(
     to: PeerAddress,
