@@ -49,6 +49,15 @@ export class AppendTicket implements PromiseLike<CommitLogPosition> {
     public batch: Batch,
   ) {}
 
+  /**
+   * Settles when the record is durable to the log's sync mode: the promise of
+   * its batch, shared by every append in it, so awaiting it allocates nothing
+   * per append (for a caller that needs no position).
+   */
+  get durable(): Promise<void> {
+    return this.batch.promise;
+  }
+
   /** The position, known once the record has been staged into a segment. */
   get position(): CommitLogPosition {
     return { segmentId: this.segmentId, offset: this.offset };

@@ -237,7 +237,7 @@ export class StorageEngine {
       if (store.memtableBytes >= this.memtableFlushBytes) this.flushInBackground(store);
     }
     if (this.log.sizeBytes >= this.commitLogFlushBytes) this.flushOldest();
-    return Promise.resolve(ticket).then(() => {});
+    return ticket.durable;
   }
 
   private memtableSpaceExhausted(): boolean {
