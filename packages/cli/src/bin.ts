@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { homedir } from 'node:os';
 import { main } from './main.js';
 
 /** After the command finished, the process should exit by itself; if a handle keeps it alive, say so and go. */
@@ -8,6 +9,13 @@ const exitCode = await main(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
   writeError: (line) => process.stderr.write(`${line}\n`),
+  // Getters: a command that never reads stdin must not open it.
+  get stdin() {
+    return process.stdin;
+  },
+  stdout: process.stdout,
+  stderr: process.stderr,
+  homeDir: homedir(),
 });
 process.exitCode = exitCode;
 setTimeout(() => {

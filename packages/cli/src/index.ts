@@ -1,6 +1,7 @@
 export { type ConfigInput, type ResolvedStart, resolveStartConfig } from './config.js';
+export { type CqlFlags, type CqlIo, resolveHost, runCql } from './cql.js';
 export { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
-export { buildProgram, main } from './main.js';
+export { buildProgram, type CliIo, main } from './main.js';
 export {
   CONFIG_ENV,
   CONFIG_FLAG,

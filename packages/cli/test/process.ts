@@ -33,16 +33,26 @@ export interface RingtailProcess {
 const running = new Set<ChildProcess>();
 const dirs: string[] = [];
 
-/** `env` replaces the inherited RINGTAIL_* variables, never adds to them. */
-export function ringtail(args: readonly string[], options: { env?: Record<string, string>; cwd?: string } = {}) {
+/**
+ * `env` replaces the inherited RINGTAIL_* variables, never adds to them.
+ * `input` is piped to stdin, which is then closed; without it stdin is /dev/null.
+ */
+export function ringtail(
+  args: readonly string[],
+  options: { env?: Record<string, string>; cwd?: string; input?: string } = {},
+) {
   const env: Record<string, string | undefined> = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('RINGTAIL_')) env[key] = value;
   const child = spawn(process.execPath, [BIN, ...args], {
     env: { ...env, ...options.env },
     cwd: options.cwd,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
   running.add(child);
+  if (options.input !== undefined) {
+    child.stdin!.on('error', () => {}); // a child that exits before reading it all
+    child.stdin!.end(options.input);
+  }
   let out = '';
   let err = '';
   let partial = '';
