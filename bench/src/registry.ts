@@ -1,5 +1,6 @@
 import { checksumBench } from './benches/checksum.js';
 import { commitlogBench } from './benches/commitlog.js';
+import { gossipConvergenceBench } from './benches/gossip-convergence.js';
 import { memtableStructuresBench } from './benches/memtable-structures.js';
 import { memtableWriteBench } from './benches/memtable-write.js';
 import { ringBalanceBench } from './benches/ring-balance.js';
@@ -20,4 +21,5 @@ export const benches: Bench[] = [
   ringLookupBench,
   storageWriteBench,
   storageReadBench,
+  gossipConvergenceBench,
 ];

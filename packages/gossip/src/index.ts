@@ -1,1 +1,75 @@
-export {};
+export {
+  type ApplicationStateEntry,
+  type ApplicationStateKey,
+  ApplicationStateKeys,
+  checkApplicationState,
+  datacenterState,
+  httpAddressState,
+  isDeadStatus,
+  loadState,
+  type NodeStatus,
+  type NodeStatusName,
+  parseLoad,
+  parseStatus,
+  parseTokens,
+  rackState,
+  schemaVersionState,
+  statusState,
+  tokensState,
+  type VersionedValue,
+} from './app-state.js';
+export {
+  DEFAULT_CLUSTER_NAME,
+  DEFAULT_DEAD_STATE_RETENTION_MS,
+  DEFAULT_FAILURE_DETECTOR_WINDOW,
+  DEFAULT_GOSSIP_INTERVAL_MS,
+  DEFAULT_MAX_LOCAL_PAUSE_MS,
+  DEFAULT_PHI_THRESHOLD,
+  DEFAULT_QUARANTINE_MS,
+  MAX_APPLICATION_STATES,
+  MAX_DIGESTS_PER_MESSAGE,
+  MAX_ENDPOINTS,
+  MAX_MESSAGE_CHARS,
+  MAX_SEEDS,
+  MAX_STATES_PER_MESSAGE,
+  MAX_VALUE_LENGTH,
+  SHUTDOWN_HEARTBEAT_VERSION,
+} from './constants.js';
+export type { GossipEventMap, GossipEventName, GossipListener, StateChange } from './events.js';
+export {
+  ArrivalWindow,
+  type FailureDetectorOptions,
+  PHI_FACTOR,
+  PhiAccrualFailureDetector,
+} from './failure-detector.js';
+export { Gossiper, type GossiperOptions } from './gossiper.js';
+export {
+  type DatagramSocket,
+  type DatagramSocketFactory,
+  DEFAULT_LAN_ANNOUNCE_INTERVAL_MS,
+  DEFAULT_LAN_DISCOVERY_GROUP,
+  DEFAULT_LAN_DISCOVERY_PORT,
+  DEFAULT_LAN_MAX_CLOCK_SKEW_MS,
+  LanDiscovery,
+  type LanDiscoveryOptions,
+  type LanDiscoveryStats,
+  MAX_ANNOUNCEMENT_BYTES,
+  MAX_DISCOVERED_PEERS,
+  type UdpSocketOptions,
+  udpSocketFactory,
+} from './lan-discovery.js';
+export type { GossipStats } from './membership.js';
+export {
+  type ApplicationStateUpdate,
+  type EndpointStateDelta,
+  type GossipAck,
+  type GossipAck2,
+  type GossipDigest,
+  type GossipShutdown,
+  type GossipSyn,
+  gossipAck2Codec,
+  gossipAckCodec,
+  gossipShutdownCodec,
+  gossipSynCodec,
+} from './messages.js';
+export { EndpointView } from './view.js';
