@@ -64,6 +64,10 @@ export interface GossiperOptions {
   readonly failureDetectorWindow?: number;
   /** Longer heartbeat intervals are not recorded. Default 2 × intervalMs. */
   readonly maxArrivalIntervalMs?: number;
+  /** The failure detector's floor on the standard deviation of heartbeat intervals. Default intervalMs / 2. */
+  readonly minStdDeviationMs?: number;
+  /** Silence beyond the mean heartbeat interval that is still normal. Default 3 × intervalMs. */
+  readonly acceptableHeartbeatPauseMs?: number;
   /** The interval assumed before an endpoint's first is measured. Default 2 × intervalMs. */
   readonly initialArrivalIntervalMs?: number;
   readonly quarantineMs?: number;
@@ -127,6 +131,11 @@ export class Gossiper {
       windowSize: options.failureDetectorWindow ?? DEFAULT_FAILURE_DETECTOR_WINDOW,
       initialIntervalMs: positive('initialArrivalIntervalMs', options.initialArrivalIntervalMs ?? 2 * this.intervalMs),
       maxIntervalMs: positive('maxArrivalIntervalMs', options.maxArrivalIntervalMs ?? 2 * this.intervalMs),
+      minStdDeviationMs: positive('minStdDeviationMs', options.minStdDeviationMs ?? this.intervalMs / 2),
+      acceptablePauseMs: positive(
+        'acceptableHeartbeatPauseMs',
+        options.acceptableHeartbeatPauseMs ?? 3 * this.intervalMs,
+      ),
     });
     for (const seed of options.seeds) this.addSeed(seed);
     this.self = new EndpointState(this.localAddress, this.generation, this.nextVersion());

@@ -39,7 +39,7 @@ export type { GossipEventMap, GossipEventName, GossipListener, StateChange } fro
 export {
   ArrivalWindow,
   type FailureDetectorOptions,
-  PHI_FACTOR,
+  normalPhi,
   PhiAccrualFailureDetector,
 } from './failure-detector.js';
 export { Gossiper, type GossiperOptions } from './gossiper.js';

@@ -56,9 +56,10 @@ describe('gossip in simulation', () => {
     console.log(`[kill-restart] every peer marked the killed node DOWN within ${detectMs} ms`);
     const downs = cluster.eventsOf('down', victim).filter((e) => e.atMs >= killedAtMs);
     expect(new Set(downs.map((e) => e.observer))).toEqual(new Set(addresses.filter((a) => a !== victim)));
-    // Detection is neither instant nor slow: phi 8 is ~18 mean intervals of 1 s.
-    expect(detectMs).toBeGreaterThan(10 * SECOND);
-    expect(detectMs).toBeLessThan(60 * SECOND);
+    // Detection is neither instant nor slow: phi 8 is ~5 s past the mean interval plus the 2 s pause;
+    // in 30 nodes the last observers hear the last heartbeat a few rounds late.
+    expect(detectMs).toBeGreaterThan(3 * SECOND);
+    expect(detectMs).toBeLessThan(20 * SECOND);
     for (const g of cluster.live()) expect(g.unreachableEndpoints()).toEqual([victim]);
 
     cluster.advance(30 * SECOND);
