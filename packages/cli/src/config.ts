@@ -2,12 +2,13 @@
  * Builds the settings of `ringtail start` from four layers, each overriding
  * the one before: defaults < config file < RINGTAIL_* variables < flags.
  * The config file is JSON whose keys are the setting names (`dataDir`,
- * `httpPort`, ...) plus an optional `limits` object; a relative `dataDir`
+ * `httpPort`, ...) plus optional `limits` and `cluster` objects; a relative `dataDir`
  * in it is relative to the file. Every error names where the bad value came
  * from.
  */
 import { dirname, resolve } from 'node:path';
 import {
+  type ClusterTimings,
   type HttpLimits,
   InvalidConfigError,
   LOG_LEVELS,
@@ -65,6 +66,7 @@ export function resolveStartConfig(input: ConfigInput): ResolvedStart {
       set(spec, fromJson(spec, file[spec.key], origin, dirname(configFile)), origin);
     }
     if (file.limits !== undefined) settings.limits = readLimits(file.limits, configFile);
+    if (file.cluster !== undefined) settings.cluster = readCluster(file.cluster, configFile);
   }
   for (const spec of START_SETTINGS) {
     const value = nonEmpty(input.env[spec.env]);
@@ -113,7 +115,7 @@ function readConfigFile(input: ConfigInput, path: string): Record<string, unknow
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new UsageError(`config file ${path} must hold a JSON object`);
   }
-  const known = new Set<string>([...START_SETTINGS.map((s) => s.key), 'limits']);
+  const known = new Set<string>([...START_SETTINGS.map((s) => s.key), 'limits', 'cluster']);
   for (const key of Object.keys(parsed)) {
     if (!known.has(key)) {
       throw new UsageError(`unknown setting "${key}" in config file ${path}; known: ${[...known].join(', ')}`);
@@ -142,11 +144,35 @@ function readLimits(value: unknown, path: string): Partial<HttpLimits> {
   return value as Partial<HttpLimits>; // ranges are checked by validateNodeConfig
 }
 
+const CLUSTER_KEYS: readonly (keyof ClusterTimings)[] = [
+  'gossipIntervalMs',
+  'phiConvictThreshold',
+  'ringDelayMs',
+  'loadRefreshIntervalMs',
+  'shutdownAnnounceMs',
+];
+
+function readCluster(value: unknown, path: string): Partial<ClusterTimings> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new UsageError(`"cluster" in ${path} must be an object`);
+  }
+  for (const key of Object.keys(value)) {
+    if (!(CLUSTER_KEYS as readonly string[]).includes(key)) {
+      throw new UsageError(`unknown cluster setting "${key}" in ${path}; known: ${CLUSTER_KEYS.join(', ')}`);
+    }
+  }
+  return value as Partial<ClusterTimings>; // ranges are checked by validateNodeConfig
+}
+
 /** A value from the config file: JSON types must match (numbers are numbers). */
 function fromJson(spec: SettingSpec, value: unknown, origin: string, baseDir: string): unknown {
   switch (spec.kind) {
     case 'integer':
       if (typeof value !== 'number') throw new UsageError(`${origin} must be a number, got ${JSON.stringify(value)}`);
+      return value;
+    case 'boolean':
+      if (typeof value !== 'boolean')
+        throw new UsageError(`${origin} must be true or false, got ${JSON.stringify(value)}`);
       return value;
     case 'list':
       if (typeof value === 'string') return splitList(value);
@@ -170,6 +196,9 @@ function fromText(spec: SettingSpec, text: string, origin: string, baseDir: stri
       return Number(text);
     case 'list':
       return splitList(text);
+    case 'boolean':
+      if (text !== 'true' && text !== 'false') throw new UsageError(`${origin} must be true or false, got "${text}"`);
+      return text === 'true';
     case 'logLevel':
       if (!(LOG_LEVELS as readonly string[]).includes(text)) {
         throw new UsageError(`${origin} must be one of ${LOG_LEVELS.join(', ')}, got "${text}"`);

@@ -1,3 +1,4 @@
+export { type ClusterFlags, type ClusterIo, runCluster } from './cluster.js';
 export { type ConfigInput, type ResolvedStart, resolveStartConfig } from './config.js';
 export { type CqlFlags, type CqlIo, resolveHost, runCql } from './cql.js';
 export { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';

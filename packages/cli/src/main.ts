@@ -1,6 +1,7 @@
 /** The `ringtail` command line (DESIGN.md §3.1), built with commander. */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { configureClusterCommand } from './cluster-command.js';
 import { type CqlFlags, type CqlIo, runCql } from './cql.js';
 import { EXIT_OK, EXIT_USAGE } from './errors.js';
 import { DEFAULT_HISTORY_FILE_NAME, DEFAULT_HOST, HISTORY_FILE_ENV, HOST_ENV } from './shell/constants.js';
@@ -10,11 +11,6 @@ export type CliIo = CqlIo;
 
 /** Commands of DESIGN.md §3.1 that are not built yet, and what to use meanwhile. */
 const LATER_COMMANDS: readonly { name: string; summary: string; meanwhile: string }[] = [
-  {
-    name: 'cluster',
-    summary: 'run a local ring of node processes',
-    meanwhile: 'run several `ringtail start` with different --data-dir and --http-port',
-  },
   {
     name: 'nodetool',
     summary: 'operate a node (status, flush, compact, drain, ...)',
@@ -42,6 +38,8 @@ export function buildProgram(
     .command('start')
     .description('run one node in the foreground; SIGTERM or Ctrl-C drains it and exits 0');
   configureStart?.(start);
+
+  configureClusterCommand(program.command('cluster'), io, setExitCode);
 
   program
     .command('cql')

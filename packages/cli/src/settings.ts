@@ -12,10 +12,10 @@ export interface StartSettings extends NodeConfig {
   readonly logFormat: LogFormat | undefined;
 }
 
-export type SettingKey = Exclude<keyof StartSettings, 'limits'>;
+export type SettingKey = Exclude<keyof StartSettings, 'limits' | 'cluster'>;
 
 /** How a value written as text (flag, variable) is read. */
-export type SettingKind = 'path' | 'text' | 'integer' | 'list' | 'logLevel' | 'logFormat';
+export type SettingKind = 'path' | 'text' | 'integer' | 'boolean' | 'list' | 'logLevel' | 'logFormat';
 
 export interface SettingSpec {
   readonly key: SettingKey;
@@ -59,7 +59,7 @@ export const START_SETTINGS: readonly SettingSpec[] = [
     valueName: '<port>',
     env: 'RINGTAIL_INTERNODE_PORT',
     kind: 'integer',
-    description: 'internode messaging port (reserved; not bound by a single node yet)',
+    description: 'internode (gossip) port; 0 picks a free one',
   },
   {
     key: 'seeds',
@@ -67,7 +67,7 @@ export const START_SETTINGS: readonly SettingSpec[] = [
     valueName: '<host:port,...>',
     env: 'RINGTAIL_SEEDS',
     kind: 'list',
-    description: 'contact points of the cluster (used once nodes gossip)',
+    description: 'internode addresses of nodes to join through (none: this node alone is the cluster)',
   },
   {
     key: 'clusterName',
@@ -76,6 +76,23 @@ export const START_SETTINGS: readonly SettingSpec[] = [
     env: 'RINGTAIL_CLUSTER_NAME',
     kind: 'text',
     description: 'name of the cluster this node belongs to',
+  },
+  {
+    key: 'clusterSecret',
+    flag: '--cluster-secret',
+    valueName: '<secret>',
+    env: 'RINGTAIL_CLUSTER_SECRET',
+    kind: 'text',
+    description:
+      'secret every node of the cluster shares; prefer the variable (flags show in ps); default: a public one',
+  },
+  {
+    key: 'lanDiscovery',
+    flag: '--lan-discovery',
+    valueName: '<true|false>',
+    env: 'RINGTAIL_LAN_DISCOVERY',
+    kind: 'boolean',
+    description: 'find nodes of the same cluster on the local network by UDP multicast (for development)',
   },
   { key: 'dc', flag: '--dc', valueName: '<name>', env: 'RINGTAIL_DC', kind: 'text', description: 'data centre' },
   { key: 'rack', flag: '--rack', valueName: '<name>', env: 'RINGTAIL_RACK', kind: 'text', description: 'rack' },
@@ -86,6 +103,14 @@ export const START_SETTINGS: readonly SettingSpec[] = [
     env: 'RINGTAIL_NUM_TOKENS',
     kind: 'integer',
     description: 'virtual nodes (tokens) this node owns',
+  },
+  {
+    key: 'allocateTokensForRf',
+    flag: '--allocate-tokens-for-rf',
+    valueName: '<n>',
+    env: 'RINGTAIL_ALLOCATE_TOKENS_FOR_RF',
+    kind: 'integer',
+    description: 'replication factor the first start balances its tokens for',
   },
   {
     key: 'logLevel',

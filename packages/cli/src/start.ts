@@ -31,8 +31,8 @@ export async function runStart(flags: Readonly<Record<string, string | undefined
   const { settings, configFile, origins } = resolved;
   const logger = createLogger({ level: settings.logLevel, ...(settings.logFormat && { format: settings.logFormat }) });
   const log = logger.child({ component: 'cli' });
-  const { logLevel: _level, logFormat: _format, ...nodeSettings } = settings;
-  log.info({ configFile, ...nodeSettings }, 'starting node');
+  const { logLevel: _level, logFormat: _format, clusterSecret, ...nodeSettings } = settings;
+  log.info({ configFile, ...nodeSettings, clusterSecret: clusterSecret && '(set)' }, 'starting node');
   log.debug({ origins }, 'where each setting came from');
 
   let stopRequested: (signal: NodeJS.Signals) => void = () => {};

@@ -30,6 +30,8 @@ describe('resolveStartConfig', () => {
       dc: 'dc1',
       rack: 'rack1',
       numTokens: 16,
+      allocateTokensForRf: 3,
+      lanDiscovery: false,
       logLevel: 'info',
       logFormat: undefined,
     });
@@ -99,11 +101,41 @@ describe('resolveStartConfig', () => {
     });
   });
 
+  it('reads LAN discovery as a boolean from flags, variables and the file, and refuses anything else', () => {
+    expect(resolveStartConfig(input({ flags: { lanDiscovery: 'true' } })).settings.lanDiscovery).toBe(true);
+    expect(resolveStartConfig(input({ env: { RINGTAIL_LAN_DISCOVERY: 'false' } })).settings.lanDiscovery).toBe(false);
+    const file = { '/work/c.json': JSON.stringify({ lanDiscovery: true }) };
+    expect(resolveStartConfig(input({ files: file, flags: { config: 'c.json' } })).settings.lanDiscovery).toBe(true);
+    expect(() => resolveStartConfig(input({ flags: { lanDiscovery: 'yes' } }))).toThrow(UsageError);
+    const bad = { '/work/c.json': JSON.stringify({ lanDiscovery: 'true' }) };
+    expect(() => resolveStartConfig(input({ files: bad, flags: { config: 'c.json' } }))).toThrow(/true or false/);
+  });
+
   it('takes limits and seed lists from the config file', () => {
     const file = JSON.stringify({ seeds: ['a:7000'], limits: { bodyLimitBytes: 2048, drainTimeoutMs: 500 } });
     const { settings } = resolveStartConfig(input({ files: { '/work/c.json': file }, flags: { config: 'c.json' } }));
     expect(settings.seeds).toEqual(['a:7000']);
     expect(settings.limits).toEqual({ bodyLimitBytes: 2048, drainTimeoutMs: 500 });
+  });
+
+  it('takes the cluster secret and token allocation factor like any setting, and cluster timings from the file', () => {
+    const file = JSON.stringify({ clusterSecret: 'from-file', cluster: { gossipIntervalMs: 250, ringDelayMs: 0 } });
+    const files = { '/work/c.json': file };
+    const fromFile = resolveStartConfig(input({ files, flags: { config: 'c.json' } }));
+    expect(fromFile.settings).toMatchObject({
+      clusterSecret: 'from-file',
+      cluster: { gossipIntervalMs: 250, ringDelayMs: 0 },
+    });
+    const overridden = resolveStartConfig(
+      input({
+        files,
+        env: { RINGTAIL_CLUSTER_SECRET: 'from-env', RINGTAIL_ALLOCATE_TOKENS_FOR_RF: '5' },
+        flags: { config: 'c.json' },
+      }),
+    );
+    expect(overridden.settings).toMatchObject({ clusterSecret: 'from-env', allocateTokensForRf: 5 });
+    expect(overridden.origins.clusterSecret).toBe('RINGTAIL_CLUSTER_SECRET');
+    expect(resolveStartConfig(input()).settings.clusterSecret).toBeUndefined();
   });
 
   it.each([
@@ -131,6 +163,15 @@ describe('resolveStartConfig', () => {
       { files: { '/work/c.json': '{"limits": {"bodyLimitBytes": 0}}' }, flags: { config: 'c.json' } },
       '"limits.bodyLimitBytes" in /work/c.json must be an integer from 1',
     ],
+    [
+      { files: { '/work/c.json': '{"cluster": {"gossip": 1}}' }, flags: { config: 'c.json' } },
+      'unknown cluster setting',
+    ],
+    [
+      { files: { '/work/c.json': '{"cluster": {"gossipIntervalMs": 0}}' }, flags: { config: 'c.json' } },
+      '"cluster.gossipIntervalMs" in /work/c.json must be an integer from 10',
+    ],
+    [{ flags: { allocateTokensForRf: '0' } }, '--allocate-tokens-for-rf must be an integer from 1 to 64, got 0'],
   ])('explains %j', (overrides, message) => {
     let error: unknown;
     try {

@@ -34,7 +34,9 @@ const running = new Set<ChildProcess>();
 const dirs: string[] = [];
 
 /**
- * `env` replaces the inherited RINGTAIL_* variables, never adds to them.
+ * `env` replaces the inherited RINGTAIL_* variables, never adds to them; only
+ * RINGTAIL_INTERNODE_PORT is 0 unless `env` says otherwise, so that nodes
+ * started by concurrent tests never race for the default internode port.
  * `input` is piped to stdin, which is then closed; without it stdin is /dev/null.
  */
 export function ringtail(
@@ -44,7 +46,7 @@ export function ringtail(
   const env: Record<string, string | undefined> = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('RINGTAIL_')) env[key] = value;
   const child = spawn(process.execPath, [BIN, ...args], {
-    env: { ...env, ...options.env },
+    env: { ...env, RINGTAIL_INTERNODE_PORT: '0', ...options.env },
     cwd: options.cwd,
     stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });

@@ -55,6 +55,17 @@ export const DEFAULT_PAGE_SIZE = 5000;
  */
 export const MAX_PAGING_STATE_CHARS = 128 * 1024;
 
+/**
+ * Parsed statements a node keeps by query text (query/statement-cache.ts), and
+ * the characters of query text they may hold together: a parsed tree takes
+ * roughly ten times its text, so the cache stays around 10 MiB at most.
+ */
+export const STATEMENT_CACHE_ENTRIES = 1024;
+export const STATEMENT_CACHE_CHARS = 1024 * 1024;
+
+/** Longest query text the statement cache keeps (a 100-row batch of single-row INSERTs is about 4 KiB). */
+export const MAX_CACHED_STATEMENT_CHARS = 64 * 1024;
+
 /** Most bind values one request may carry (the parser's bound on markers, the native protocol's uint16). */
 export const MAX_BIND_VALUES = 65_535;
 
@@ -86,3 +97,58 @@ export const HOST_ID_FILE = 'host-id';
 export const LATENCY_BUCKETS_SECONDS: readonly number[] = [
   0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
 ];
+
+/**
+ * The cluster secret when none is configured. It is public (it is in this
+ * file), so it only keeps apart clusters that were not meant to meet; a node
+ * using it warns at start (docs/operations.md, "The cluster secret").
+ */
+export const DEFAULT_CLUSTER_SECRET = 'ringtail-development-cluster-secret';
+
+/** Longest cluster secret accepted. */
+export const MAX_CLUSTER_SECRET_CHARS = 1024;
+
+/** Replication factor a first start balances its tokens for (Cassandra's allocate_tokens_for_local_replication_factor). */
+export const DEFAULT_ALLOCATE_TOKENS_FOR_RF = 3;
+
+/** Largest `allocateTokensForRf` (the ring's MAX_REPLICATION_FACTOR). */
+export const MAX_ALLOCATE_TOKENS_FOR_RF = 64;
+
+/** Time between gossip rounds (Cassandra: 1 s). A crashed peer is convicted DOWN about 6 to 9 rounds later (docs/gossip.md). */
+export const DEFAULT_GOSSIP_INTERVAL_MS = 1000;
+
+/** Phi above which a silent peer is convicted DOWN (Cassandra's phi_convict_threshold). */
+export const DEFAULT_PHI_CONVICT_THRESHOLD = 8;
+
+/**
+ * How long a node's first start waits to learn the ring from its seeds before
+ * choosing its tokens (Cassandra's ring_delay, 30 s there). It stops waiting
+ * as soon as a seed has answered and every member it learned has tokens.
+ */
+export const DEFAULT_RING_DELAY_MS = 5000;
+
+/** How often the node's LOAD (bytes of live SSTables) is re-gossiped. */
+export const DEFAULT_LOAD_REFRESH_INTERVAL_MS = 10_000;
+
+/** How long stop() lets the shutdown announcement travel before closing internode connections. */
+export const DEFAULT_SHUTDOWN_ANNOUNCE_MS = 200;
+
+/**
+ * Longest pause between redials of an unreachable peer, in gossip rounds: a
+ * restarted peer is heard from again within a couple of rounds, instead of
+ * after the transport's default backoff of up to 10 s.
+ */
+export const INTERNODE_RECONNECT_MAX_ROUNDS = 2;
+
+/** File in the data directory holding the last gossip generation this directory started with. */
+export const GENERATION_FILE = 'generation';
+
+/** File in the data directory holding the node's tokens, one decimal token per line. */
+export const TOKENS_FILE = 'tokens';
+
+/** Gossip application states this node adds to gossip's well-known ones (free-form keys). */
+export const HOST_ID_STATE = 'HOST_ID';
+export const RELEASE_VERSION_STATE = 'RELEASE_VERSION';
+
+/** Ownership fractions in `/status` are rounded to this many decimal places. */
+export const OWNERSHIP_DECIMALS = 6;

@@ -4,7 +4,7 @@
  * Cassandra node keeps its host ID. Read only while the data directory is
  * locked (after the storage engine opened), so two nodes cannot race for it.
  */
-import { CorruptionError, type FileSystem, joinPath, type Random, xxhash64 } from '@ringtail/codec';
+import { CorruptionError, type FileSystem, joinPath, type Random } from '@ringtail/codec';
 import { HOST_ID_FILE } from './constants.js';
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -38,17 +38,4 @@ export function randomUuid(random: Random): string {
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
   const hex = Buffer.from(bytes).toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-/**
- * The node's `numTokens` tokens, as decimal strings in ring order: xxhash64
- * of `<host id>:<i>`, so they are random-looking yet the same on every start
- * without being stored. A single node owns the whole ring whatever its
- * tokens; the cluster replaces them with allocated, persisted ones.
- * Needs initChecksums() first.
- */
-export function localTokens(hostId: string, numTokens: number): string[] {
-  const tokens = new Set<bigint>();
-  for (let i = 0; tokens.size < numTokens; i++) tokens.add(xxhash64(new TextEncoder().encode(`${hostId}:${i}`), 0n));
-  return [...tokens].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String);
 }

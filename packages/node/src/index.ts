@@ -1,4 +1,7 @@
+export type { ClusterStats } from './cluster/membership.js';
 export {
+  type ClusterTimings,
+  DEFAULT_CLUSTER_TIMINGS,
   DEFAULT_HTTP_LIMITS,
   DEFAULT_NODE_CONFIG,
   type HttpLimits,
@@ -9,11 +12,14 @@ export {
   validateNodeConfig,
 } from './config.js';
 export {
+  DEFAULT_ALLOCATE_TOKENS_FOR_RF,
   DEFAULT_BODY_LIMIT_BYTES,
   DEFAULT_CLUSTER_NAME,
+  DEFAULT_CLUSTER_SECRET,
   DEFAULT_DATA_DIR,
   DEFAULT_DC,
   DEFAULT_DRAIN_TIMEOUT_MS,
+  DEFAULT_GOSSIP_INTERVAL_MS,
   DEFAULT_HTTP_PORT,
   DEFAULT_INTERNODE_PORT,
   DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
@@ -21,8 +27,11 @@ export {
   DEFAULT_MAX_IN_FLIGHT_REQUESTS,
   DEFAULT_NUM_TOKENS,
   DEFAULT_PAGE_SIZE,
+  DEFAULT_PHI_CONVICT_THRESHOLD,
   DEFAULT_RACK,
   DEFAULT_REQUEST_TIMEOUT_MS,
+  DEFAULT_RING_DELAY_MS,
+  MAX_ALLOCATE_TOKENS_FOR_RF,
   MAX_BIND_VALUES,
   MAX_NUM_TOKENS,
   MAX_PAGE_SIZE,
@@ -64,6 +73,7 @@ export {
 } from './metrics.js';
 export { Node, type NodeOptions } from './node.js';
 export { CqlQueryHandler, cqlQueryHandler } from './query/cql-handler.js';
+export type { ClusterView, LocalNode, PeerInfo, PeerSource } from './query/system-views.js';
 export {
   CONSISTENCY_LEVELS,
   type ConsistencyLevel,

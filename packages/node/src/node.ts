@@ -1,9 +1,12 @@
 /**
  * One Ringtail node: the storage engine in `config.dataDir`, the HTTP API in
- * front of it, metrics and logs. `Node.start` binds the HTTP port first (so
- * `/health` answers 503 `starting` while storage opens and the commit log
- * replays), then opens storage and starts serving. `stop()` drains: it stops
- * accepting requests, lets in-flight ones finish (bounded by
+ * front of it, its membership of the cluster (internode transport and gossip,
+ * cluster/membership.ts), metrics and logs. `Node.start` binds the HTTP port
+ * first (so `/health` answers 503 `starting` while storage opens and the
+ * commit log replays), then opens storage, joins the cluster (binding the
+ * internode port, and on a first start choosing its tokens) and starts
+ * serving. `stop()` leaves the cluster (peers are told at once), then drains:
+ * it stops accepting requests, lets in-flight ones finish (bounded by
  * `limits.drainTimeoutMs`), flushes memtables and closes storage; it leaves no
  * timer or socket behind.
  */
@@ -12,12 +15,15 @@ import {
   initChecksums,
   isRingtailError,
   nodeFileSystem,
+  parsePeerAddress,
   RingtailError,
   type Runtime,
   systemRuntime,
 } from '@ringtail/codec';
 import { StorageEngine, type StorageOptions } from '@ringtail/storage';
 import type { Logger as PinoLogger } from 'pino';
+import { loadTokens, nextGeneration } from './cluster/local-state.js';
+import { ClusterMembership } from './cluster/membership.js';
 import { type NodeConfig, type ResolvedNodeConfig, validateNodeConfig } from './config.js';
 import type { AdminOperations, NodeState } from './http/api.js';
 import { InFlightLimiter } from './http/guards.js';
@@ -47,6 +53,7 @@ export class Node {
   private lifecycle: NodeState = 'starting';
   private engine: StorageEngine | undefined;
   private handler: QueryHandler = unavailableQueryHandler;
+  private cluster: ClusterMembership | undefined;
   private tableSource: TableSource = () => [];
   private hostId = '';
   private url = '';
@@ -67,6 +74,7 @@ export class Node {
     this.metrics = new NodeMetrics({
       storage: () => this.storageSnapshot(),
       inFlightRequests: () => this.limiter.inFlight,
+      cluster: () => this.cluster?.stats(),
     });
     this.http = createHttpServer({
       logger: rootLogger.child({ component: 'http' }),
@@ -91,6 +99,7 @@ export class Node {
     try {
       await node.open(options);
     } catch (error) {
+      await node.cluster?.stop({ announce: false }).catch(() => {});
       await node.http.close();
       await node.engine?.close().catch(() => {});
       throw error;
@@ -107,13 +116,14 @@ export class Node {
     return this.url;
   }
 
-  /** Stops accepting queries, then flushes every memtable (`nodetool drain`). */
+  /** Stops accepting queries, leaves gossip (peers see this node DOWN), then flushes every memtable (`nodetool drain`). */
   async drain(): Promise<void> {
     const engine = this.openEngine();
     if (this.lifecycle === 'serving') {
       this.lifecycle = 'drained';
       this.logger.info({}, 'draining: queries are refused from now on');
     }
+    await this.cluster?.stop();
     await engine.flush();
     this.logger.info({ commitLogBytes: engine.commitLogBytes }, 'drained');
   }
@@ -124,27 +134,25 @@ export class Node {
     return this.stopping;
   }
 
+  /** This node and every member gossip knows (docs/operations.md, `GET /status`). */
   status(): ClusterStatus {
-    const { config } = this;
-    let load = 0;
-    const storage = this.storageSnapshot();
-    if (storage !== undefined) {
-      load = storage.commitLogBytes;
-      for (const { stats } of storage.tables) load += stats.sstableBytes;
-    }
-    const node = {
-      id: this.hostId,
-      address: hostPort(config.listen, config.internodePort),
-      http: this.url,
-      dc: config.dc,
-      rack: config.rack,
-      status: 'UP',
-      state: 'NORMAL',
-      tokens: config.numTokens,
-      ownership: 1,
-      load,
-    } as const;
-    return { clusterName: config.clusterName, nodes: [node] };
+    return { clusterName: this.config.clusterName, nodes: this.joined().nodes(this.liveSSTableBytes()) };
+  }
+
+  /** This node's internode address, with the port actually bound (`internodePort: 0` picks one). */
+  get internodeAddress(): string {
+    return this.joined().address;
+  }
+
+  /** This start's gossip generation: seconds since the epoch, above every earlier start's with this data directory. */
+  get generation(): number {
+    return this.joined().generation;
+  }
+
+  private joined(): ClusterMembership {
+    if (this.cluster === undefined)
+      throw new RingtailError(ErrorCodes.CLOSED, 'the node has not joined the cluster yet');
+    return this.cluster;
   }
 
   private async listen(): Promise<void> {
@@ -167,6 +175,8 @@ export class Node {
     const storageLogger = this.rootLogger.child({ component: 'storage' });
     await initChecksums();
     let opened: Awaited<ReturnType<typeof openStorageWithSchema>>;
+    let generation: number;
+    let persistedTokens: bigint[] | undefined;
     try {
       opened = await openStorageWithSchema({
         runtime: this.runtime,
@@ -176,6 +186,8 @@ export class Node {
       });
       this.engine = opened.engine;
       this.hostId = await loadOrCreateHostId(this.runtime.fs, dataDir, this.runtime.random);
+      generation = await nextGeneration(this.runtime.fs, dataDir, this.runtime.clock.nowMicros());
+      persistedTokens = await loadTokens(this.runtime.fs, dataDir);
     } catch (error) {
       throw storageError(error, dataDir);
     }
@@ -187,6 +199,9 @@ export class Node {
     );
     this.logger.info({ keyspaces: schema.schema.keyspaces.size, schemaVersion: schema.version }, 'schema loaded');
     this.tableSource = () => schema.tables();
+    const cluster = await this.joinCluster(generation, schema.version);
+    const tokens = await cluster.joinRing(persistedTokens);
+    schema.onChange((schemaVersion) => cluster.setSchemaVersion(schemaVersion));
     const factory = options.queryHandler ?? cqlQueryHandler;
     this.handler = await factory({
       config: this.config,
@@ -201,15 +216,61 @@ export class Node {
       timestamps,
       hostId: this.hostId,
       httpPort: this.httpPort,
+      cluster: {
+        local: {
+          hostId: this.hostId,
+          clusterName: this.config.clusterName,
+          dc: this.config.dc,
+          rack: this.config.rack,
+          listen: this.config.listen,
+          internodePort: parsePeerAddress(cluster.address).port,
+          httpPort: this.httpPort,
+          tokens: tokens.map(String),
+        },
+        peers: cluster,
+      },
     });
     this.lifecycle = 'serving';
-    this.logger.info({ hostId: this.hostId, dataDir, clusterName: this.config.clusterName }, 'serving');
+    cluster.markNormal();
+    const { clusterName } = this.config;
+    this.logger.info({ hostId: this.hostId, dataDir, clusterName, address: cluster.address }, 'serving');
+  }
+
+  /** Binds the internode port and starts gossiping. */
+  private async joinCluster(generation: number, schemaVersion: string): Promise<ClusterMembership> {
+    const { listen: host, internodePort: port } = this.config;
+    if (this.config.clusterSecret === undefined) {
+      this.logger.warn(
+        {},
+        'no cluster secret set: internode traffic is authenticated with the public default secret; ' +
+          'set --cluster-secret or RINGTAIL_CLUSTER_SECRET',
+      );
+    }
+    try {
+      this.cluster = await ClusterMembership.start({
+        config: this.config,
+        runtime: this.runtime,
+        logger: this.rootLogger,
+        hostId: this.hostId,
+        httpAddress: hostPort(host, this.httpPort),
+        generation,
+        schemaVersion,
+        loadBytes: () => this.liveSSTableBytes(),
+      });
+    } catch (error) {
+      throw isRingtailError(error, ErrorCodes.IO)
+        ? listenError(error.cause ?? error, host, port, 'internode port')
+        : error;
+    }
+    return this.cluster;
   }
 
   private async shutdown(): Promise<void> {
     this.lifecycle = 'stopping';
     const { drainTimeoutMs } = this.config.limits;
     this.logger.info({ inFlight: this.limiter.inFlight, drainTimeoutMs }, 'stopping');
+    // First, so that peers mark this node DOWN at once rather than after failure detection.
+    await this.cluster?.stop().catch((err: unknown) => this.logger.error({ err }, 'leaving the cluster failed'));
     const force = this.runtime.timers.setTimeout(() => {
       this.logger.warn({ inFlight: this.limiter.inFlight, drainTimeoutMs }, 'drain timed out; closing connections');
       this.http.server.closeAllConnections();
@@ -248,6 +309,13 @@ export class Node {
     return this.engine;
   }
 
+  /** Bytes of live SSTables: the load this node reports (Cassandra's). */
+  private liveSSTableBytes(): number {
+    let bytes = 0;
+    for (const { stats } of this.storageSnapshot()?.tables ?? []) bytes += stats.sstableBytes;
+    return bytes;
+  }
+
   private storageSnapshot(): StorageSnapshot | undefined {
     const engine = this.engine;
     if (engine === undefined || this.lifecycle === 'stopped') return undefined;
@@ -267,12 +335,12 @@ function hostPort(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-/** Says in words why the HTTP port could not be bound. */
-function listenError(error: unknown, host: string, port: number): RingtailError {
+/** Says in words why a port (`what`: the HTTP one unless told) could not be bound. */
+function listenError(error: unknown, host: string, port: number, what = 'port'): RingtailError {
   const errno = (error as { code?: unknown } | null)?.code;
   const reasons: Record<string, string> = {
-    EADDRINUSE: `port ${port} on ${host} is already in use`,
-    EACCES: `no permission to listen on port ${port} on ${host}`,
+    EADDRINUSE: `${what} ${port} on ${host} is already in use`,
+    EACCES: `no permission to listen on ${what} ${port} on ${host}`,
     EADDRNOTAVAIL: `${host} is not an address of this machine`,
     ENOTFOUND: `cannot resolve the listen address ${host}`,
   };

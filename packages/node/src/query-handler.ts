@@ -11,6 +11,7 @@ import { ErrorCodes, type JsonValue, type Logger, RingtailError, type Runtime } 
 import type { StorageEngine } from '@ringtail/storage';
 import type { ResolvedNodeConfig } from './config.js';
 import type { StatementMetrics, TableSource } from './metrics.js';
+import type { ClusterView } from './query/system-views.js';
 import type { SchemaStore } from './schema/schema-store.js';
 import type { TimestampSource } from './timestamps.js';
 
@@ -99,6 +100,8 @@ export interface NodeServices {
   readonly hostId: string;
   /** The HTTP port actually bound. */
   readonly httpPort: number;
+  /** What system.local and system.peers show: this node (its tokens, bound ports) and the peers gossip knows. */
+  readonly cluster: ClusterView;
 }
 
 export type QueryHandlerFactory = (services: NodeServices) => QueryHandler | Promise<QueryHandler>;

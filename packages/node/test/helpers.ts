@@ -17,9 +17,9 @@ export async function removeTempDirs(): Promise<void> {
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
 }
 
-/** A config on 127.0.0.1 with an ephemeral HTTP port. */
+/** A config on 127.0.0.1 with ephemeral HTTP and internode ports. */
 export function testConfig(dataDir: string, overrides: Partial<NodeConfig> = {}): NodeConfig {
-  return { ...DEFAULT_NODE_CONFIG, dataDir, httpPort: 0, ...overrides };
+  return { ...DEFAULT_NODE_CONFIG, dataDir, httpPort: 0, internodePort: 0, ...overrides };
 }
 
 /** A pino logger whose records land in `records`, parsed. */

@@ -39,7 +39,20 @@ export class NodeProcess {
     for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('RINGTAIL_')) env[key] = value;
     const child = spawn(
       process.execPath,
-      [CLI_BIN, 'start', '--data-dir', dataDir, '--http-port', '0', '--listen', '127.0.0.1', '--log-format', 'json'],
+      [
+        CLI_BIN,
+        'start',
+        '--data-dir',
+        dataDir,
+        '--http-port',
+        '0',
+        '--internode-port',
+        '0',
+        '--listen',
+        '127.0.0.1',
+        '--log-format',
+        'json',
+      ],
       { env, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child.stdout!.setEncoding('utf8');

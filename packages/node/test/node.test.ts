@@ -66,7 +66,7 @@ describe('Node', () => {
       nodes: [
         {
           id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
-          address: '127.0.0.1:7000',
+          address: node.internodeAddress,
           http: node.httpUrl,
           dc: 'dc1',
           rack: 'rack1',

@@ -5,6 +5,7 @@
  * Two writes to one position keep the one Cassandra's reconciliation keeps.
  */
 import {
+  bytesToLatin1Key,
   type Cell,
   compareCellPosition,
   type DeletionTime,
@@ -54,14 +55,19 @@ class RowDraft {
   }
 
   build(): Row {
-    const complexDeletions = [...this.complexDeletions]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([column, deletion]) => ({ column, deletion }));
+    const complexDeletions =
+      this.complexDeletions.size === 0
+        ? []
+        : [...this.complexDeletions]
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+            .map(([column, deletion]) => ({ column, deletion }));
+    const cells = [...this.cells.values()];
+    if (cells.length > 1) cells.sort(compareCellPosition);
     return {
       clustering: this.clustering,
       liveness: this.liveness,
       deletion: this.deletion,
-      cells: [...this.cells.values()].sort(compareCellPosition),
+      cells,
       complexDeletions,
     };
   }
@@ -104,13 +110,17 @@ export class PartitionDraft {
   }
 
   build(): PartitionUpdate {
-    const rows = [...this.rows.values()]
-      .filter((r) => !r.isEmpty())
-      .sort((a, b) => (a.clustering < b.clustering ? -1 : a.clustering > b.clustering ? 1 : 0))
-      .map((r) => r.build());
-    const rangeTombstones = [...this.rangeTombstones].sort((a, b) =>
-      a.start !== b.start ? (a.start < b.start ? -1 : 1) : a.end < b.end ? -1 : a.end > b.end ? 1 : 0,
-    );
+    const drafts = [...this.rows.values()].filter((r) => !r.isEmpty());
+    if (drafts.length > 1) {
+      drafts.sort((a, b) => (a.clustering < b.clustering ? -1 : a.clustering > b.clustering ? 1 : 0));
+    }
+    const rows = drafts.map((r) => r.build());
+    const rangeTombstones = [...this.rangeTombstones];
+    if (rangeTombstones.length > 1) {
+      rangeTombstones.sort((a, b) =>
+        a.start !== b.start ? (a.start < b.start ? -1 : 1) : a.end < b.end ? -1 : a.end > b.end ? 1 : 0,
+      );
+    }
     return {
       tableId: this.tableId,
       key: this.key,
@@ -122,11 +132,36 @@ export class PartitionDraft {
   }
 }
 
-export class MutationBuilder {
-  private readonly partitions = new Map<string, PartitionDraft>();
+/** The builder's name for a partition: table id, then the key's latin1 form (their order is the mutation's). */
+function draftId(tableId: string, key: Uint8Array): string {
+  return `${tableId}\0${bytesToLatin1Key(key)}`;
+}
 
-  partition(tableId: string, key: Uint8Array, keyText: string): PartitionDraft {
-    const id = `${tableId}\0${keyText}`;
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export class MutationBuilder {
+  /**
+   * Most statements write one partition: it is kept here, and the map (whose
+   * keys cost a latin1 string of the key each) is made only for a second one.
+   */
+  private first: PartitionDraft | undefined;
+  private partitions: Map<string, PartitionDraft> | undefined;
+
+  partition(tableId: string, key: Uint8Array): PartitionDraft {
+    const first = this.first;
+    if (first === undefined) {
+      this.first = new PartitionDraft(tableId, key);
+      return this.first;
+    }
+    if (this.partitions === undefined) {
+      if (first.tableId === tableId && sameBytes(first.key, key)) return first;
+      this.partitions = new Map([[draftId(first.tableId, first.key), first]]);
+    }
+    const id = draftId(tableId, key);
     let draft = this.partitions.get(id);
     if (draft === undefined) {
       draft = new PartitionDraft(tableId, key);
@@ -141,13 +176,20 @@ export class MutationBuilder {
    * (`s = s + null`, an empty slice) is left out.
    */
   build(): Mutation {
-    const ids = [...this.partitions.keys()].sort();
-    const updates = ids.map((id) => this.partitions.get(id)!.build());
-    return {
-      updates: updates.filter(
-        (u) =>
-          u.deletion !== undefined || u.staticRow !== undefined || u.rows.length > 0 || u.rangeTombstones.length > 0,
-      ),
-    };
+    let drafts: PartitionDraft[];
+    if (this.partitions !== undefined) {
+      const partitions = this.partitions;
+      drafts = [...partitions.keys()].sort().map((id) => partitions.get(id)!);
+    } else {
+      drafts = this.first === undefined ? [] : [this.first];
+    }
+    const updates: PartitionUpdate[] = [];
+    for (const draft of drafts) {
+      const u = draft.build();
+      if (u.deletion !== undefined || u.staticRow !== undefined || u.rows.length > 0 || u.rangeTombstones.length > 0) {
+        updates.push(u);
+      }
+    }
+    return { updates };
   }
 }

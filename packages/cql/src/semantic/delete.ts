@@ -11,7 +11,7 @@ import { formatTerm } from '../format-terms.js';
 import type { ColumnMetadata } from '../schema/metadata.js';
 import type { MutationBuilder, PartitionDraft, RowDraft } from './builder.js';
 import { invalidRequest } from './errors.js';
-import { clusteringKey, elementPath, keyText, partitionKeyBytes } from './keys.js';
+import { clusteringKey, elementPath, partitionKeyBytes } from './keys.js';
 import { sliceRanges } from './slices.js';
 import type { ConditionScope, PlannedTargets, RowTarget } from './targets.js';
 import { termValue } from './terms.js';
@@ -124,7 +124,7 @@ export function planDelete(
   const targets: RowTarget[] = [];
   for (const partitionValues of keys.partitionKeys) {
     const key = partitionKeyBytes(table.partitionKey, partitionValues);
-    const partition = builder.partition(table.id, key, keyText(key));
+    const partition = builder.partition(table.id, key);
     for (const prefix of keys.clusteringPrefixes) {
       const clustering = clusteringKey(table.clustering, prefix);
       if (deletions.length === 0) deleteRows(partition, context, prefix, keys.slice);

@@ -9,7 +9,7 @@ import type { InsertStatement } from '../ast-statements.js';
 import type { ColumnMetadata, TableMetadata } from '../schema/metadata.js';
 import type { MutationBuilder } from './builder.js';
 import { invalidRequest, messageOf } from './errors.js';
-import { clusteringKey, keyText, partitionKeyBytes } from './keys.js';
+import { clusteringKey, partitionKeyBytes } from './keys.js';
 import type { RowTarget } from './targets.js';
 import { boundJson, termValue } from './terms.js';
 import { rowLiveness, type WriteContext, writeColumnValue } from './write-context.js';
@@ -91,9 +91,109 @@ function keyValues(columns: readonly ColumnMetadata[], values: InsertValues): (C
   });
 }
 
+/**
+ * What an `INSERT ... VALUES` needs of the schema, worked out once per
+ * statement and table: the column of each value and where the primary-key
+ * values are among them. The node caches parsed statements, so a query
+ * string sent again (with new bind values) is the same object; table
+ * metadata is immutable (a schema change makes new objects), so a shape made
+ * for one table object holds for as long as that object is current.
+ *
+ * Only statements the schema accepts as written get a shape: every column
+ * exists once and every primary-key column has a value. Anything else
+ * (unknown or repeated columns, missing keys, a static-only row) takes the
+ * general path, which reports problems in Cassandra's order.
+ */
+interface InsertShape {
+  /** The column of each value, in statement order. */
+  readonly columns: readonly ColumnMetadata[];
+  /** How messages name each value's column: `"v"`. */
+  readonly what: readonly string[];
+  /** For each partition-key column, in key order, the index of its value. */
+  readonly partitionKey: readonly number[];
+  /** For each clustering column, in clustering order, the index of its value. */
+  readonly clustering: readonly number[];
+  /** Indexes of regular and static columns' values, in statement order. */
+  readonly regular: readonly number[];
+  readonly statics: readonly number[];
+}
+
+const shapes = new WeakMap<
+  InsertStatement,
+  { readonly table: TableMetadata; readonly shape: InsertShape | undefined }
+>();
+
+function shapeOf(statement: InsertStatement, table: TableMetadata): InsertShape | undefined {
+  const cached = shapes.get(statement);
+  if (cached !== undefined && cached.table === table) return cached.shape;
+  const shape = makeShape(statement, table);
+  shapes.set(statement, { table, shape });
+  return shape;
+}
+
+function makeShape(statement: InsertStatement, table: TableMetadata): InsertShape | undefined {
+  const source = statement.source;
+  if (source.kind !== 'values' || source.columns.length !== source.values.length) return undefined;
+  const columns: ColumnMetadata[] = [];
+  for (const name of source.columns) {
+    const column = table.columns.find((c) => c.name === name);
+    if (column === undefined || columns.includes(column)) return undefined;
+    columns.push(column);
+  }
+  const indexes = (keyColumns: readonly ColumnMetadata[]) => keyColumns.map((c) => columns.indexOf(c));
+  const partitionKey = indexes(table.partitionKey);
+  const clustering = indexes(table.clustering);
+  if (partitionKey.includes(-1) || clustering.includes(-1)) return undefined;
+  const indexesOf = (kind: ColumnMetadata['kind']) => columns.flatMap((c, i) => (c.kind === kind ? [i] : []));
+  return {
+    columns,
+    what: columns.map((c) => `"${c.name}"`),
+    partitionKey,
+    clustering,
+    regular: indexesOf('regular'),
+    statics: indexesOf('static'),
+  };
+}
+
+/** planInsert for a statement with a shape: the same writes and errors, without resolving names again. */
+function planShapedInsert(
+  statement: InsertStatement,
+  shape: InsertShape,
+  context: WriteContext,
+  builder: MutationBuilder,
+): RowTarget {
+  const { table, terms } = context;
+  const source = statement.source as Extract<InsertStatement['source'], { kind: 'values' }>;
+  const values: (CqlValue | null)[] = [];
+  for (let i = 0; i < source.values.length; i++) {
+    const { binds, nowMicros, random } = terms;
+    values.push(
+      termValue(source.values[i]!, shape.columns[i]!.type, { binds, nowMicros, random, what: shape.what[i]! }),
+    );
+  }
+  const keyValue = (index: number): CqlValue => {
+    const value = values[index]!;
+    if (value === null)
+      throw invalidRequest(`Invalid null value in condition for column ${shape.columns[index]!.name}`);
+    return value;
+  };
+  const partitionValues = shape.partitionKey.map(keyValue);
+  const clusteringValues = shape.clustering.map(keyValue);
+  const key = partitionKeyBytes(table.partitionKey, partitionValues);
+  const partition = builder.partition(table.id, key);
+  const clusteringText = clusteringKey(table.clustering, clusteringValues);
+  const row = partition.row(clusteringText);
+  row.setLiveness(rowLiveness(context));
+  for (const i of shape.regular) writeColumnValue(row, context, shape.columns[i]!, values[i]!);
+  for (const i of shape.statics) writeColumnValue(partition.staticRow(), context, shape.columns[i]!, values[i]!);
+  return { partitionKey: key, clustering: clusteringText, clusteringValues };
+}
+
 /** Adds the INSERT's writes to `builder`; returns the row written (for IF NOT EXISTS). */
 export function planInsert(statement: InsertStatement, context: WriteContext, builder: MutationBuilder): RowTarget {
   const { table } = context;
+  const shape = shapeOf(statement, table);
+  if (shape !== undefined) return planShapedInsert(statement, shape, context, builder);
   const values = statement.source.kind === 'values' ? valuesClause(statement, context) : jsonClause(statement, context);
   const partitionValues = keyValues(table.partitionKey, values);
   const missingPartition = table.partitionKey.filter((_, i) => partitionValues[i] === undefined);
@@ -114,7 +214,7 @@ export function planInsert(statement: InsertStatement, context: WriteContext, bu
     throw invalidRequest(`Some clustering keys are missing: ${missingClustering.map((c) => c.name).join(', ')}`);
   }
   const key = partitionKeyBytes(table.partitionKey, partitionValues as CqlValue[]);
-  const partition = builder.partition(table.id, key, keyText(key));
+  const partition = builder.partition(table.id, key);
   const clustering = staticOnly ? [] : (clusteringValues as CqlValue[]);
   const clusteringText = clusteringKey(table.clustering, clustering);
   if (!staticOnly) {

@@ -17,19 +17,20 @@ import { invalidRequest } from './errors.js';
 /** Cassandra's limit on one key component's serialized size (an unsigned 16-bit length). */
 export const MAX_KEY_COMPONENT_BYTES = 65_535;
 
-function checkComponentSize(type: CqlType, value: CqlValue): void {
+/** The component's serialized size; throws past Cassandra's limit. */
+function checkComponentSize(type: CqlType, value: CqlValue): number {
   const size = serializeValue(type, value).length;
   if (size > MAX_KEY_COMPONENT_BYTES) {
     throw invalidRequest(`Key length of ${size} is longer than maximum of ${MAX_KEY_COMPONENT_BYTES}`);
   }
+  return size;
 }
 
 /** PartitionUpdate.key of one partition; `values` in partition key order. */
 export function partitionKeyBytes(columns: readonly ColumnMetadata[], values: readonly CqlValue[]): Uint8Array {
-  for (let i = 0; i < columns.length; i++) checkComponentSize(columns[i]!.type, values[i]!);
-  if (columns.length === 1 && serializeValue(columns[0]!.type, values[0]!).length === 0) {
-    throw invalidRequest('Key may not be empty');
-  }
+  let size = 0;
+  for (let i = 0; i < columns.length; i++) size = checkComponentSize(columns[i]!.type, values[i]!);
+  if (columns.length === 1 && size === 0) throw invalidRequest('Key may not be empty');
   return encodeComparableKey(columns.map((c, i) => ({ type: c.type, value: values[i]!, order: 'asc' as const })));
 }
 

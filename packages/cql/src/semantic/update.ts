@@ -12,7 +12,7 @@ import { formatIdentifier } from '../keywords.js';
 import type { ColumnMetadata, TableMetadata } from '../schema/metadata.js';
 import type { MutationBuilder, RowDraft } from './builder.js';
 import { invalidRequest } from './errors.js';
-import { clusteringKey, elementPath, keyText, partitionKeyBytes } from './keys.js';
+import { clusteringKey, elementPath, partitionKeyBytes } from './keys.js';
 import type { ConditionScope, PlannedTargets, RowTarget } from './targets.js';
 import { termValue } from './terms.js';
 import { analyseWhere } from './where.js';
@@ -163,7 +163,7 @@ export function planUpdate(
   const targets: RowTarget[] = [];
   for (const partitionValues of keys.partitionKeys) {
     const key = partitionKeyBytes(table.partitionKey, partitionValues);
-    const partition = builder.partition(table.id, key, keyText(key));
+    const partition = builder.partition(table.id, key);
     for (const prefix of keys.clusteringPrefixes) {
       const clustering = clusteringKey(table.clustering, prefix);
       for (const op of operations)

@@ -1,5 +1,5 @@
 /** Guards that run before a route's work: the node's state, and the in-flight bound. */
-import type { onRequestAsyncHookHandler } from 'fastify';
+import type { onRequestHookHandler } from 'fastify';
 import type { NodeState } from './api.js';
 import { ApiError } from './errors.js';
 
@@ -11,11 +11,16 @@ const NOT_SERVING_REASON: Record<NodeState, string> = {
   stopped: 'node is stopped',
 };
 
-/** An onRequest hook answering 503 NotServing unless the node is in one of `allowed`. */
-export function requireState(state: () => NodeState, allowed: readonly NodeState[]): onRequestAsyncHookHandler {
-  return async () => {
+/**
+ * An onRequest hook answering 503 NotServing unless the node is in one of
+ * `allowed`. Callback style: it runs on every request, and an async hook
+ * costs a promise each time.
+ */
+export function requireState(state: () => NodeState, allowed: readonly NodeState[]): onRequestHookHandler {
+  return (_request, _reply, done) => {
     const now = state();
-    if (!allowed.includes(now)) throw new ApiError('NotServing', NOT_SERVING_REASON[now], { state: now });
+    if (allowed.includes(now)) done();
+    else done(new ApiError('NotServing', NOT_SERVING_REASON[now], { state: now }));
   };
 }
 

@@ -64,13 +64,16 @@ export function createHttpServer(deps: HttpApiDeps): HttpServer {
     return sendError(new ApiError('NotFound', `no route for ${request.method} ${url}`), request, reply);
   });
 
-  app.addHook('onSend', async (_request, reply) => {
+  // Hooks of every request take callbacks: an async hook costs a promise each time.
+  app.addHook('onSend', (_request, reply, payload, done) => {
     // Lets keep-alive clients go while the node stops, so draining ends.
     if (deps.state() === 'stopping') reply.header('connection', 'close');
+    done(null, payload);
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     deps.metrics.observeRequest(route, request.method, reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
 
   app.register(cqlRoutes, { deps });

@@ -25,7 +25,6 @@ import {
   keyspaceOf,
   type ModificationStatement,
   type PartitionSource,
-  parseStatement,
   planModification,
   planSelect,
   resolveTable,
@@ -35,9 +34,14 @@ import {
   type TableMetadata,
 } from '@ringtail/cql';
 import type { StorageEngine } from '@ringtail/storage';
-import { DEFAULT_PAGE_SIZE, MAX_BIND_VALUES } from '../constants.js';
+import {
+  DEFAULT_PAGE_SIZE,
+  MAX_BIND_VALUES,
+  MAX_CACHED_STATEMENT_CHARS,
+  STATEMENT_CACHE_CHARS,
+  STATEMENT_CACHE_ENTRIES,
+} from '../constants.js';
 import { ReplicaTimeoutError, UnavailableError } from '../errors.js';
-import { localTokens } from '../identity.js';
 import { KeyedLock } from '../keyed-lock.js';
 import type { StatementMetrics, StatementOutcome } from '../metrics.js';
 import type {
@@ -54,6 +58,7 @@ import { SYSTEM_SCHEMA } from '../schema/system-tables.js';
 import type { TimestampSource } from '../timestamps.js';
 import { evaluateConditions } from './conditions.js';
 import { checkConsistency } from './consistency.js';
+import { StatementCache } from './statement-cache.js';
 import { SystemViews } from './system-views.js';
 
 const CLIENT_ERROR_CODES: ReadonlySet<string> = new Set([
@@ -96,35 +101,28 @@ export class CqlQueryHandler implements QueryHandler {
   private readonly views: SystemViews;
   /** Conditional writes to one partition, one at a time (Paxos arrives with the cluster). */
   private readonly partitionLocks = new KeyedLock();
+  private readonly statements = new StatementCache(
+    STATEMENT_CACHE_ENTRIES,
+    STATEMENT_CACHE_CHARS,
+    MAX_CACHED_STATEMENT_CHARS,
+  );
 
   constructor(services: NodeServices) {
-    const { config, runtime } = services;
+    const { runtime } = services;
     this.engine = services.engine;
     this.schema = services.schema;
     this.timestamps = services.timestamps;
     this.random = runtime.random;
     this.metrics = services.metrics;
     this.monotonicMs = () => runtime.clock.monotonicMs();
-    this.views = new SystemViews(
-      {
-        hostId: services.hostId,
-        clusterName: config.clusterName,
-        dc: config.dc,
-        rack: config.rack,
-        listen: config.listen,
-        internodePort: config.internodePort,
-        httpPort: services.httpPort,
-        tokens: localTokens(services.hostId, config.numTokens),
-      },
-      runtime.random.fork(),
-    );
+    this.views = new SystemViews(services.cluster.local, runtime.random.fork(), services.cluster.peers);
   }
 
   async execute(request: CqlRequest): Promise<CqlResponse> {
     const startedMs = this.monotonicMs();
     let kind: StatementKind | undefined;
     try {
-      const statement = parseStatement(request.query);
+      const statement = this.statements.parse(request.query);
       kind = statement.kind;
       const response = await this.executeStatement(statement, request);
       this.record(kind, startedMs, 'ok');
@@ -207,12 +205,13 @@ export class CqlQueryHandler implements QueryHandler {
     const schema = this.schema.schema;
     const nowMicros = this.timestamps.nextMicros();
     const plan = planModification(statement, schema, { currentKeyspace, binds, nowMicros, random: this.random });
-    const warnings = plan.warnings.length > 0 ? { warnings: [...plan.warnings] } : {};
     const conditions = plan.conditions;
     if (conditions === undefined) {
       if (plan.mutation.updates.length > 0) await this.engine.write(plan.mutation);
-      return { applied: true, ...warnings };
+      // Not `{applied: true, ...warnings}` as below: spreading takes V8's slow path, and this is every write.
+      return plan.warnings.length > 0 ? { applied: true, warnings: [...plan.warnings] } : { applied: true };
     }
+    const warnings = plan.warnings.length > 0 ? { warnings: [...plan.warnings] } : {};
     const table = schema.keyspaces.get(conditions.keyspace)?.tables.get(conditions.table);
     if (table === undefined) throw new Error(`planned conditions name an unknown table ${conditions.table}`);
     // Joined synchronously after the timestamp was drawn: conditional writes to a

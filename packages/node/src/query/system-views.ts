@@ -1,12 +1,13 @@
 /**
  * The rows of the read-only system tables (schema/system-tables.ts):
- * `system.local` from the node's configuration, `system.peers` (empty: one
- * node has none), and `system_schema.keyspaces|tables|columns` from the
- * schema — the system keyspaces' own tables included, as in Cassandra. They
- * are written into a MemoryPartitionSource through the ordinary INSERT
- * planner, so that SELECT restricts, orders and pages them like any table.
- * Built once per schema (schemas are immutable values) and kept until the
- * schema changes. `system_schema.keyspace_definitions` is read from storage.
+ * `system.local` from the node's configuration, `system.peers` from gossip
+ * (one row per other member), and `system_schema.keyspaces|tables|columns`
+ * from the schema — the system keyspaces' own tables included, as in
+ * Cassandra. They are written into a MemoryPartitionSource through the
+ * ordinary INSERT planner, so that SELECT restricts, orders and pages them
+ * like any table. Built once per schema (schemas are immutable values) and
+ * kept until the schema changes; the peers, once per version of what gossip
+ * knows. `system_schema.keyspace_definitions` is read from storage.
  */
 import { isIP } from 'node:net';
 import { formatCqlType, type JsonValue, type Random } from '@ringtail/codec';
@@ -27,6 +28,7 @@ import {
   COLUMNS_TABLE,
   KEYSPACES_TABLE,
   LOCAL_TABLE,
+  PEERS_TABLE,
   SCHEMA_TABLE,
   SYSTEM_SCHEMA,
   TABLES_TABLE,
@@ -46,6 +48,38 @@ export interface LocalNode {
   /** Decimal token strings. */
   readonly tokens: readonly string[];
 }
+
+/** Another member of the cluster, as gossip describes it: one row of `system.peers`. */
+export interface PeerInfo {
+  /** Internode host and port. The row is listed only when the host is an IP address (`peer` is an inet). */
+  readonly host: string;
+  readonly port: number;
+  readonly dc: string | undefined;
+  readonly rack: string | undefined;
+  readonly hostId: string | undefined;
+  readonly releaseVersion: string | undefined;
+  /** Decimal token strings. */
+  readonly tokens: readonly string[];
+  readonly schemaVersion: string | undefined;
+  /** Where its HTTP API listens. */
+  readonly httpHost: string | undefined;
+  readonly httpPort: number | undefined;
+}
+
+/** The peers gossip knows; `version` changes whenever `peers()` may answer differently. */
+export interface PeerSource {
+  readonly version: number;
+  peers(): readonly PeerInfo[];
+}
+
+/** What system.local and system.peers show: this node, and the other members. */
+export interface ClusterView {
+  readonly local: LocalNode;
+  readonly peers: PeerSource;
+}
+
+const NO_PEERS: PeerSource = { version: 0, peers: () => [] };
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function insertInto(table: TableMetadata): ModificationStatement {
   const names = table.columns.map((c) => c.name);
@@ -88,18 +122,26 @@ function ipOrNull(address: string): string | null {
   return isIP(address) === 0 ? null : address;
 }
 
+/** A peer's gossiped uuid, or null if it is not one (peers' free-form states are not trusted to be). */
+function uuidOrNull(value: string | undefined): string | null {
+  return value !== undefined && UUID_PATTERN.test(value) ? value : null;
+}
+
 export class SystemViews {
   private readonly statements = {
     local: insertInto(LOCAL_TABLE),
+    peers: insertInto(PEERS_TABLE),
     keyspaces: insertInto(KEYSPACES_TABLE),
     tables: insertInto(TABLES_TABLE),
     columns: insertInto(COLUMNS_TABLE),
   };
   private cached: { readonly schema: Schema; readonly source: MemoryPartitionSource } | undefined;
+  private cachedPeers: { readonly version: number; readonly source: MemoryPartitionSource } | undefined;
 
   constructor(
     private readonly local: LocalNode,
     private readonly random: Random,
+    private readonly peerSource: PeerSource = NO_PEERS,
   ) {}
 
   /**
@@ -111,10 +153,40 @@ export class SystemViews {
       this.cached = { schema, source: this.build(schema, schemaVersion, nowMicros) };
     }
     const memory = this.cached.source;
+    const peers = this.peersSource(nowMicros);
+    const sourceOf = (tableId: string): PartitionSource =>
+      tableId === SCHEMA_TABLE.id ? storage : tableId === PEERS_TABLE.id ? peers : memory;
     return {
-      read: (tableId, key) => (tableId === SCHEMA_TABLE.id ? storage : memory).read(tableId, key),
-      scan: (tableId, range) => (tableId === SCHEMA_TABLE.id ? storage : memory).scan(tableId, range),
+      read: (tableId, key) => sourceOf(tableId).read(tableId, key),
+      scan: (tableId, range) => sourceOf(tableId).scan(tableId, range),
     };
+  }
+
+  private peersSource(nowMicros: number): MemoryPartitionSource {
+    const version = this.peerSource.version;
+    if (this.cachedPeers?.version !== version) {
+      const source = new MemoryPartitionSource();
+      const options = { currentKeyspace: null, nowMicros, random: this.random };
+      for (const peer of this.peerSource.peers()) {
+        if (isIP(peer.host) === 0) continue;
+        const binds: Record<string, JsonValue> = {
+          peer: peer.host,
+          peer_port: peer.port,
+          data_center: peer.dc ?? null,
+          host_id: uuidOrNull(peer.hostId),
+          preferred_ip: null,
+          rack: peer.rack ?? null,
+          release_version: peer.releaseVersion ?? null,
+          rpc_address: peer.httpHost === undefined ? null : ipOrNull(peer.httpHost),
+          rpc_port: peer.httpPort ?? null,
+          schema_version: uuidOrNull(peer.schemaVersion),
+          tokens: [...peer.tokens],
+        };
+        source.apply(planModification(this.statements.peers, SYSTEM_SCHEMA, { ...options, binds }).mutation);
+      }
+      this.cachedPeers = { version, source };
+    }
+    return this.cachedPeers.source;
   }
 
   private build(schema: Schema, schemaVersion: string, nowMicros: number): MemoryPartitionSource {

@@ -185,6 +185,7 @@ export class SchemaStore {
   private versionOf: { readonly schema: Schema; readonly version: string } | undefined;
   /** DDL and TRUNCATE run one at a time. */
   private readonly ddl = new KeyedLock();
+  private readonly listeners = new Set<(schemaVersion: string) => void>();
 
   constructor(
     private readonly deps: SchemaStoreDeps,
@@ -204,6 +205,12 @@ export class SchemaStore {
       this.versionOf = { schema: this.current, version: schemaVersion(this.current) };
     }
     return this.versionOf.version;
+  }
+
+  /** Calls `listener` with the new schema version after each change; returns the function that unsubscribes. */
+  onChange(listener: (schemaVersion: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Every table in storage, the schema table included, for metrics and `/status`. */
@@ -263,6 +270,13 @@ export class SchemaStore {
       });
     }
     logger.info({ change: result.change, ...result.target, schemaVersion: this.version }, 'schema changed');
+    for (const listener of this.listeners) {
+      try {
+        listener(this.version);
+      } catch (err) {
+        logger.error({ err }, 'schema change listener failed');
+      }
+    }
     return result;
   }
 

@@ -97,8 +97,14 @@ export const LOCAL_TABLE = systemTable(SYSTEM_KEYSPACE, 'local', {
   comment: 'information about the local node',
 });
 
+/**
+ * Keyed by address and port, like Cassandra 4's `system.peers_v2`: nodes
+ * sharing one IP address (a local ring on 127.0.0.1) are distinct peers.
+ * `rpc_address`/`rpc_port` say where the peer's HTTP API listens.
+ */
 export const PEERS_TABLE = systemTable(SYSTEM_KEYSPACE, 'peers', {
   partitionKey: [['peer', 'inet']],
+  clustering: [['peer_port', 'int']],
   columns: [
     ['data_center', 'text'],
     ['host_id', 'uuid'],
@@ -106,6 +112,7 @@ export const PEERS_TABLE = systemTable(SYSTEM_KEYSPACE, 'peers', {
     ['rack', 'text'],
     ['release_version', 'text'],
     ['rpc_address', 'inet'],
+    ['rpc_port', 'int'],
     ['schema_version', 'uuid'],
     ['tokens', 'set<text>'],
   ],

@@ -1,0 +1,54 @@
+/**
+ * Parsed statements by query text, least recently used evicted first: what
+ * Cassandra's prepared statements give a driver, for any client that sends
+ * the same text again — with bind markers, a write of one row per request
+ * parses its INSERT once. The parser's trees are immutable (every field
+ * readonly), so one tree serves every request that sends its text; planning
+ * also keeps what it derives from a tree and a table (cql's insert shapes)
+ * for as long as both are current.
+ *
+ * Bounded twice: by entries, and by the characters of the texts kept (a tree
+ * takes about ten times its text in memory). A text longer than
+ * `maxTextChars` is parsed every time. Statements that fail to parse are not
+ * kept: their error is thrown again each time.
+ */
+import { parseStatement, type Statement } from '@ringtail/cql';
+
+export class StatementCache {
+  /** In order of last use, oldest first (a Map iterates in insertion order). */
+  private readonly entries = new Map<string, Statement>();
+  private chars = 0;
+
+  constructor(
+    readonly maxEntries: number,
+    readonly maxChars: number,
+    readonly maxTextChars: number,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The statement `text` parses to; a CqlSyntaxError as parseStatement throws it. */
+  parse(text: string): Statement {
+    const cached = this.entries.get(text);
+    if (cached !== undefined) {
+      this.entries.delete(text);
+      this.entries.set(text, cached);
+      return cached;
+    }
+    const statement = parseStatement(text);
+    if (text.length <= this.maxTextChars) this.add(text, statement);
+    return statement;
+  }
+
+  private add(text: string, statement: Statement): void {
+    this.entries.set(text, statement);
+    this.chars += text.length;
+    for (const oldest of this.entries.keys()) {
+      if (this.entries.size <= this.maxEntries && this.chars <= this.maxChars) break;
+      this.entries.delete(oldest);
+      this.chars -= oldest.length;
+    }
+  }
+}
