@@ -188,7 +188,10 @@ describe('ringtail start processes seeded with node 1', () => {
       serving: false,
     });
     await node1.process.waitForRecord(handshakeRefused(/wrong secret/, wrongSecret.address), 10_000);
-    await node1.process.waitForRecord(handshakeRefused(/cluster name mismatch: the peer is in "Other"/), 10_000);
+    await node1.process.waitForRecord(
+      handshakeRefused(new RegExp(`cluster name mismatch: the peer claiming "${wrongName.address}" is in "Other"`)),
+      10_000,
+    );
     await wrongSecret.process.waitForRecord((r) => r.msg === 'serving');
     await wrongName.process.waitForRecord((r) => r.msg === 'serving');
     for (const status of await Promise.all([node1, node2, restarted].map((n) => getStatus(n.http)))) {

@@ -301,7 +301,7 @@ export class AcceptorHandshake {
     }
     if (hello.clusterName !== this.params.clusterName) {
       throw new HandshakeFailure(
-        `cluster name mismatch: the peer is in ${JSON.stringify(hello.clusterName)}`,
+        `cluster name mismatch: the peer claiming ${JSON.stringify(hello.from)} is in ${JSON.stringify(hello.clusterName)}`,
         true,
         `cluster name mismatch: this node is in ${JSON.stringify(this.params.clusterName)}`,
       );
