@@ -6,11 +6,9 @@
  * (but the documented 503 Unavailable for consistency TWO and THREE), a
  * hang or a dropped connection — and that the node keeps serving.
  *
- * The issue asks for 100,000 requests. On a loaded two-core machine that
- * took about 60 s alone (1,000 to 2,000 requests a second: HTTP and JSON
- * dominate), too long beside the other test files, so a default run sends
- * FUZZ_DEFAULT_REQUESTS (about 25 s alone, 50 s beside the rest of the
- * suite). RINGTAIL_FUZZ_REQUESTS=100000 runs the full figure;
+ * The issue asks for 100,000 requests, and a default run sends them: about
+ * 60 s alone on a loaded two-core machine, the longest file of the suite but
+ * within its budget. RINGTAIL_FUZZ_REQUESTS=N sends N instead;
  * RINGTAIL_FUZZ_SEED replays a run.
  */
 import { Agent, request } from 'node:http';
@@ -20,7 +18,7 @@ import { Node } from '../src/node.js';
 import { FUZZ_SCHEMA, requestBody } from './fuzz-arbitraries.js';
 import { capturingLogger, removeTempDirs, tempDir, testConfig } from './helpers.js';
 
-const FUZZ_DEFAULT_REQUESTS = 30_000;
+const FUZZ_DEFAULT_REQUESTS = 100_000;
 const REQUESTS = Number(process.env.RINGTAIL_FUZZ_REQUESTS ?? FUZZ_DEFAULT_REQUESTS);
 const SEED = Number(process.env.RINGTAIL_FUZZ_SEED ?? 20_240_501);
 /** Requests in flight at once; one property run sends this many. */
@@ -137,5 +135,5 @@ describe('fuzzing POST /cql', () => {
     expect(health.status).toBe(200);
     const answer = await post('/cql', { query: 'SELECT key FROM system.local' });
     expect(JSON.parse(answer.text)).toEqual({ columns: [{ name: 'key', type: 'text' }], rows: [{ key: 'local' }] });
-  }, 180_000);
+  }, 600_000);
 });
