@@ -1,6 +1,7 @@
 import { checksumBench } from './benches/checksum.js';
 import { commitlogBench } from './benches/commitlog.js';
 import { gossipConvergenceBench } from './benches/gossip-convergence.js';
+import { httpWriteBench } from './benches/http-write.js';
 import { memtableStructuresBench } from './benches/memtable-structures.js';
 import { memtableWriteBench } from './benches/memtable-write.js';
 import { ringBalanceBench } from './benches/ring-balance.js';
@@ -22,4 +23,5 @@ export const benches: Bench[] = [
   storageWriteBench,
   storageReadBench,
   gossipConvergenceBench,
+  httpWriteBench,
 ];

@@ -46,4 +46,13 @@ describe('StatementCache', () => {
     for (let i = 0; i < 2; i++) expect(() => cache.parse('INSERT INTO')).toThrow(CqlSyntaxError);
     expect(cache.size).toBe(0);
   });
+
+  it('keeps only statements with bind markers', () => {
+    const cache = new StatementCache(8, 1024, 1024);
+    const text = 'INSERT INTO ks.t (k, v) VALUES (1, 2)';
+    const parsed = cache.parse(text);
+    expect(parsed).toEqual(parseStatement(text));
+    expect(cache.parse(text)).not.toBe(parsed);
+    expect(cache.size).toBe(0);
+  });
 });

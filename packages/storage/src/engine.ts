@@ -301,6 +301,8 @@ export class StorageEngine {
     }
     this.blocked = [];
     this.blockedHead = 0;
+    // A failure no waiting write saw is not the next waiting write's business: the next flush may well succeed.
+    this.flushFailure = undefined;
   }
 
   private rejectBlocked(error: RingtailError): void {
@@ -393,6 +395,7 @@ export class StorageEngine {
       .flush(this.log.appendedPosition)
       .then(
         () => {
+          this.flushFailure = undefined;
           this.drainBlocked();
           return this.discardFlushedCommitLog();
         },

@@ -94,10 +94,12 @@ function keyValues(columns: readonly ColumnMetadata[], values: InsertValues): (C
 /**
  * What an `INSERT ... VALUES` needs of the schema, worked out once per
  * statement and table: the column of each value and where the primary-key
- * values are among them. The node caches parsed statements, so a query
- * string sent again (with new bind values) is the same object; table
- * metadata is immutable (a schema change makes new objects), so a shape made
- * for one table object holds for as long as that object is current.
+ * values are among them. The node keeps statements with bind markers parsed
+ * (its statement cache), so such a query string sent again with new values
+ * is the same object; only those get a shape, since a statement of literals
+ * is parsed anew each time and would only pay for one. Table metadata is
+ * immutable (a schema change makes new objects), so a shape made for one
+ * table object holds for as long as that object is current.
  *
  * Only statements the schema accepts as written get a shape: every column
  * exists once and every primary-key column has a value. Anything else
@@ -192,7 +194,7 @@ function planShapedInsert(
 /** Adds the INSERT's writes to `builder`; returns the row written (for IF NOT EXISTS). */
 export function planInsert(statement: InsertStatement, context: WriteContext, builder: MutationBuilder): RowTarget {
   const { table } = context;
-  const shape = shapeOf(statement, table);
+  const shape = statement.bindMarkerCount > 0 ? shapeOf(statement, table) : undefined;
   if (shape !== undefined) return planShapedInsert(statement, shape, context, builder);
   const values = statement.source.kind === 'values' ? valuesClause(statement, context) : jsonClause(statement, context);
   const partitionValues = keyValues(table.partitionKey, values);

@@ -19,7 +19,7 @@ import type { Literal } from '../ast.js';
 import { invalidRequest, messageOf } from './errors.js';
 
 const INTEGER_TEXT = /^[+-]?\d+$/;
-const HEX_TEXT = /^0[xX][0-9a-fA-F]*$/;
+const HEX_PREFIX = /^0[xX]/;
 const UUID_TEXT = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /** Java's names for the integer types, as in Cassandra's "Unable to make int from '...'". */
@@ -149,10 +149,17 @@ function fromString(literal: Literal, type: CqlType, what: string): CqlValue {
 function fromHex(literal: Literal, type: CqlType, what: string): CqlValue {
   if (type.kind !== 'blob') throw notAssignable(literal, type, what);
   const text = literal.text;
-  if (!HEX_TEXT.test(text) || text.length % 2 !== 0) {
-    throw invalidRequest(`Invalid HEX constant (${text}) for ${what} of type blob: an odd number of hex digits`);
+  const invalid = () =>
+    invalidRequest(`Invalid HEX constant (${text}) for ${what} of type blob: an odd number of hex digits`);
+  if (text.length % 2 !== 0 || !HEX_PREFIX.test(text)) throw invalid();
+  // Decoded straight into the value's own bytes. Hex decoding stops at the first pair that is
+  // not hex digits, so a short count is the check on the digits (a regular expression over
+  // them cost as much as the decoding: profiled, a 100-byte literal blob).
+  const bytes = new Uint8Array((text.length - 2) / 2);
+  if (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).write(text.slice(2), 'hex') !== bytes.length) {
+    throw invalid();
   }
-  return new Uint8Array(Buffer.from(text.slice(2), 'hex'));
+  return bytes;
 }
 
 function fromUuid(literal: Literal, type: CqlType, what: string): CqlValue {

@@ -231,12 +231,14 @@ function batchSizeWarnings(mutation: Mutation, tables: readonly string[]): strin
 
 /** Cassandra's warning for an UNLOGGED batch over many partitions (BatchStatement.verifyBatchType). */
 function unloggedBatchWarnings(mutation: Mutation, tables: readonly string[]): string[] {
-  // Updates are one per table and partition: no more partitions than updates.
-  if (mutation.updates.length <= UNLOGGED_BATCH_ACROSS_PARTITIONS_WARN_THRESHOLD) return [];
-  const keys = new Set(mutation.updates.map((u) => keyText(u.key)));
-  if (keys.size <= UNLOGGED_BATCH_ACROSS_PARTITIONS_WARN_THRESHOLD) return [];
+  // Updates are one per table and partition: as many partitions as updates when they share a table.
+  const updates = mutation.updates;
+  if (updates.length <= UNLOGGED_BATCH_ACROSS_PARTITIONS_WARN_THRESHOLD) return [];
+  const oneTable = updates.every((u) => u.tableId === updates[0]!.tableId);
+  const partitions = oneTable ? updates.length : new Set(updates.map((u) => keyText(u.key))).size;
+  if (partitions <= UNLOGGED_BATCH_ACROSS_PARTITIONS_WARN_THRESHOLD) return [];
   return [
-    `Unlogged batch covering ${keys.size} partitions detected against table${tables.length === 1 ? '' : 's'} [${tables.join(', ')}]. You should use a logged batch for atomicity, or asynchronous writes for performance.`,
+    `Unlogged batch covering ${partitions} partitions detected against table${tables.length === 1 ? '' : 's'} [${tables.join(', ')}]. You should use a logged batch for atomicity, or asynchronous writes for performance.`,
   ];
 }
 

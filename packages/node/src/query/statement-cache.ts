@@ -1,11 +1,13 @@
 /**
  * Parsed statements by query text, least recently used evicted first: what
- * Cassandra's prepared statements give a driver, for any client that sends
- * the same text again — with bind markers, a write of one row per request
- * parses its INSERT once. The parser's trees are immutable (every field
- * readonly), so one tree serves every request that sends its text; planning
- * also keeps what it derives from a tree and a table (cql's insert shapes)
- * for as long as both are current.
+ * Cassandra's prepared statements give a driver, for a client that sends
+ * the same text with new bind values — a write of one row per request parses
+ * its INSERT once. Only statements with bind markers are kept: they are the
+ * ones written to be sent again, while statements of literals (a new text
+ * per row, typically) would only churn the cache. The parser's trees are
+ * immutable (every field readonly), so one tree serves every request that
+ * sends its text; planning also keeps what it derives from a tree and a
+ * table (cql's insert shapes) for as long as both are current.
  *
  * Bounded twice: by entries, and by the characters of the texts kept (a tree
  * takes about ten times its text in memory). A text longer than
@@ -38,7 +40,7 @@ export class StatementCache {
       return cached;
     }
     const statement = parseStatement(text);
-    if (text.length <= this.maxTextChars) this.add(text, statement);
+    if (statement.bindMarkerCount > 0 && text.length <= this.maxTextChars) this.add(text, statement);
     return statement;
   }
 
