@@ -148,6 +148,10 @@ describe('valueToJson / valueFromJson', () => {
       ['timestamp', 1.5, /integer number of milliseconds/],
       ['date', '2020-13-01', /YYYY-MM-DD/],
       ['blob', '0xabc', /hex string/],
+      ['blob', '0xag', /hex string/],
+      ['blob', 'ab12', /hex string/],
+      ['blob', '0x\u0130\u0130', /hex string/],
+      ['blob', 12, /hex string/],
       ['timeuuid', '00000000-0000-4000-8000-000000000000', /version 1/],
       ['inet', '1.2.3.256', /IPv4 or IPv6/],
       ['list<int>', [1, null], /null is not supported inside collections/],
@@ -160,5 +164,19 @@ describe('valueToJson / valueFromJson', () => {
       expect(run, typeText).toThrow(message);
       expect(run).toThrow(expect.objectContaining({ code: 'RT_INVALID_ARGUMENT' }));
     }
+  });
+
+  it('decodes exactly the blob texts a hex regex and Buffer would, to the same bytes', () => {
+    const blob = parseCqlType('blob');
+    const hexChars = '0123456789abcdefABCDEFxXg\u0130 ';
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(...hexChars), maxLength: 12 }), (body) => {
+        for (const text of [`0x${body}`, `0X${body}`, body]) {
+          const valid = /^0[xX](?:[0-9a-fA-F]{2})*$/.test(text);
+          if (valid) expect(valueFromJson(blob, text)).toEqual(new Uint8Array(Buffer.from(text.slice(2), 'hex')));
+          else expect(() => valueFromJson(blob, text)).toThrow(/hex string/);
+        }
+      }),
+    );
   });
 });
