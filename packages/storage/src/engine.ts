@@ -272,11 +272,22 @@ export class StorageEngine {
     for (const table of this.tables.values()) {
       if (table.isFlushing) return; // its end drains the waiting writes
       if (table.flushingBytes > 0) retry = table;
-      if (largest === undefined || table.memtableBytes > largest.memtableBytes) largest = table;
+      if (table.hasActiveData && (largest === undefined || table.memtableBytes > largest.memtableBytes)) {
+        largest = table;
+      }
     }
-    const next = retry ?? (largest !== undefined && largest.memtableBytes > 0 ? largest : undefined);
+    const next = retry ?? largest;
     if (next !== undefined) this.flushInBackground(next);
-    else this.drainBlocked();
+    else if (!this.memtableSpaceExhausted()) this.drainBlocked();
+    else {
+      // Only empty memtables (their fixed overhead) fill the space: no flush can free any.
+      this.rejectBlocked(
+        new RingtailError(
+          ErrorCodes.LIMIT_EXCEEDED,
+          `memtableSpaceBytes (${this.memtableSpaceBytes}) is too small for ${this.tables.size} tables' empty memtables`,
+        ),
+      );
+    }
   }
 
   /** Lets waiting writes in, oldest first, while memtable space allows; called when a flush ends. */

@@ -216,6 +216,11 @@ export class TableStore {
     return this.active.sizeBytes;
   }
 
+  /** Whether the active memtable holds anything a flush would write. */
+  get hasActiveData(): boolean {
+    return this.active.partitionCount > 0;
+  }
+
   /** Whether a flush is writing now (false while a failed one waits for its retry). */
   get isFlushing(): boolean {
     return this.flushRunning;

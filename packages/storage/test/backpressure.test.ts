@@ -167,4 +167,18 @@ describe('write back-pressure', () => {
     }
     await engine.close();
   });
+
+  it('refuses writes, rather than flush in circles, when empty memtables alone fill the space', async () => {
+    const fs = new SimFileSystem();
+    const tables = ['a', 'b', 'c'].map((tableId) => ({ tableId }));
+    const engine = await StorageEngine.open({ ...options(fs, '/data', { memtableSpaceBytes: 1000 }), tables });
+    try {
+      const cell = liveCell('v', undefined, 1, new Uint8Array(1));
+      const row = { clustering: '', liveness: undefined, deletion: undefined, cells: [cell], complexDeletions: [] };
+      const update = { tableId: 'a', key: keyOf(1), deletion: undefined, staticRow: undefined, rows: [row] };
+      await expect(engine.write({ updates: [{ ...update, rangeTombstones: [] }] })).rejects.toThrow(/too small/);
+    } finally {
+      await engine.close();
+    }
+  });
 });
