@@ -87,6 +87,14 @@ export const START_SETTINGS: readonly SettingSpec[] = [
       'secret every node of the cluster shares; prefer the variable (flags show in ps); default: a public one',
   },
   {
+    key: 'commitLogSync',
+    flag: '--commitlog-sync',
+    valueName: '<periodic|group|batch>',
+    env: 'RINGTAIL_COMMITLOG_SYNC',
+    kind: 'text',
+    description: 'when a write is acknowledged: handed to the OS (periodic), or fsynced (group, batch)',
+  },
+  {
     key: 'lanDiscovery',
     flag: '--lan-discovery',
     valueName: '<true|false>',

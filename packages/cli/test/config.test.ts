@@ -101,6 +101,14 @@ describe('resolveStartConfig', () => {
     });
   });
 
+  it('takes the commit-log sync mode from a flag or RINGTAIL_COMMITLOG_SYNC', () => {
+    expect(resolveStartConfig(input({ flags: { commitlogSync: 'batch' } })).settings.commitLogSync).toBe('batch');
+    expect(resolveStartConfig(input({ env: { RINGTAIL_COMMITLOG_SYNC: 'group' } })).settings.commitLogSync).toBe(
+      'group',
+    );
+    expect(resolveStartConfig(input()).settings.commitLogSync).toBeUndefined();
+  });
+
   it('reads LAN discovery as a boolean from flags, variables and the file, and refuses anything else', () => {
     expect(resolveStartConfig(input({ flags: { lanDiscovery: 'true' } })).settings.lanDiscovery).toBe(true);
     expect(resolveStartConfig(input({ env: { RINGTAIL_LAN_DISCOVERY: 'false' } })).settings.lanDiscovery).toBe(false);

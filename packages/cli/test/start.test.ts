@@ -125,6 +125,10 @@ describe('ringtail start', () => {
     [['start', '--http-port', 'abc'], 'ringtail start: --http-port must be a whole number, got "abc"'],
     [['start', '--num-tokens', '5000'], 'ringtail start: --num-tokens must be an integer from 1 to 1024, got 5000'],
     [['start', '--no-such-flag'], "error: unknown option '--no-such-flag'"],
+    [
+      ['start', '--commitlog-sync', 'sometimes'],
+      'ringtail start: --commitlog-sync must be one of periodic, group, batch',
+    ],
   ])('rejects bad flags %j with exit code 2', async (args, message) => {
     const node = ringtail([...args, '--data-dir', await tempDir()]);
     expect((await node.waitForExit()).code).toBe(2);

@@ -59,6 +59,9 @@ export interface ClusterTimings {
   readonly shutdownAnnounceMs: number;
 }
 
+export const COMMITLOG_SYNC_MODES = ['periodic', 'group', 'batch'] as const;
+export type CommitLogSyncMode = (typeof COMMITLOG_SYNC_MODES)[number];
+
 export interface NodeConfig {
   /** Holds the commit log, the SSTables and the host id. Created if missing. */
   readonly dataDir: string;
@@ -82,6 +85,12 @@ export interface NodeConfig {
    * by UDP multicast on the local network, for development. Default false.
    */
   readonly lanDiscovery?: boolean;
+  /**
+   * When a write is acknowledged (Cassandra's commitlog_sync): `periodic`
+   * (default) once handed to the OS, fsynced every 10 s; `group` and `batch`
+   * once fsynced (group: one fsync per 10 ms window). docs/storage.md.
+   */
+  readonly commitLogSync?: CommitLogSyncMode;
   readonly dc: string;
   readonly rack: string;
   /** Virtual nodes this node owns on the ring. */
@@ -151,6 +160,9 @@ export function validateNodeConfig(config: NodeConfig): ResolvedNodeConfig {
   checkText('dc', config.dc, MAX_NAME_LENGTH_CHARS);
   checkText('rack', config.rack, MAX_NAME_LENGTH_CHARS);
   checkInteger('numTokens', config.numTokens, 1, MAX_NUM_TOKENS);
+  if (config.commitLogSync !== undefined && !COMMITLOG_SYNC_MODES.includes(config.commitLogSync)) {
+    throw new InvalidConfigError('commitLogSync', `must be one of ${COMMITLOG_SYNC_MODES.join(', ')}`);
+  }
   if (config.clusterSecret !== undefined) checkText('clusterSecret', config.clusterSecret, MAX_CLUSTER_SECRET_CHARS);
   const allocateTokensForRf = config.allocateTokensForRf ?? DEFAULT_ALLOCATE_TOKENS_FOR_RF;
   checkInteger('allocateTokensForRf', allocateTokensForRf, 1, MAX_ALLOCATE_TOKENS_FOR_RF);

@@ -1,6 +1,8 @@
 export type { ClusterStats } from './cluster/membership.js';
 export {
   type ClusterTimings,
+  COMMITLOG_SYNC_MODES,
+  type CommitLogSyncMode,
   DEFAULT_CLUSTER_TIMINGS,
   DEFAULT_HTTP_LIMITS,
   DEFAULT_NODE_CONFIG,

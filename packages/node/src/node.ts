@@ -182,7 +182,13 @@ export class Node {
         runtime: this.runtime,
         dataDirectory: dataDir,
         logger: storageLogger,
-        storage: options.storage,
+        storage:
+          this.config.commitLogSync === undefined
+            ? options.storage
+            : {
+                ...options.storage,
+                commitLog: { ...options.storage?.commitLog, syncMode: this.config.commitLogSync },
+              },
       });
       this.engine = opened.engine;
       this.hostId = await loadOrCreateHostId(this.runtime.fs, dataDir, this.runtime.random);

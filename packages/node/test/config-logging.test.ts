@@ -22,6 +22,7 @@ describe('validateNodeConfig', () => {
     [{ seeds: ['10.0.0.1'] }, 'seeds entries must look like host:port, got "10.0.0.1"'],
     [{ seeds: ['h:0'] }, 'seeds entries must look like host:port, got "h:0"'],
     [{ limits: { maxInFlightRequests: 0 } }, 'limits.maxInFlightRequests must be an integer from 1 to 1000000, got 0'],
+    [{ commitLogSync: 'sometimes' as never }, 'commitLogSync must be one of periodic, group, batch'],
   ])('rejects %j', (override, message) => {
     expect(() => validateNodeConfig({ ...DEFAULT_NODE_CONFIG, ...override })).toThrow(message);
   });
