@@ -1,19 +1,34 @@
 /**
  * The memtable: one table's recent writes, merged in memory and sorted the way
  * an SSTable is, until a flush writes them out. Partitions sit in a
- * SortedStringMap keyed by partitionPosition (token, then key bytes); within a
- * partition, rows by clustering (partition.ts). A write merges into what is
- * there in the one descent that finds it; a read returns a snapshot.
+ * SortedStringMap keyed by partitionPosition (token, then key bytes). A
+ * partition of at most one row and no range tombstones — most partitions of a
+ * write-heavy table — is held encoded in the memtable's slabs (slabs.ts), the
+ * tree keeping only its address; a write to it decodes, merges and appends the
+ * result anew. A wider partition is held as objects, rows by clustering
+ * (partition.ts), merged in place. A read returns a snapshot either way.
  *
- * The memtable tracks an estimate of the heap it holds (size.ts) so that the
- * storage engine can flush it at a configured size, and the range of the
- * timestamps written to it, for the flushed SSTable's statistics. A frozen
- * memtable (being flushed) refuses writes and keeps serving reads and scans.
- * Positions hash the partition key: initChecksums() must have completed.
+ * The memtable tracks an estimate of the memory it holds (size.ts; slab bytes
+ * as written, dead ones included) so that the storage engine can flush it at
+ * a configured size, and the range of the timestamps written to it, for the
+ * flushed SSTable's statistics. A frozen memtable (being flushed) refuses
+ * writes and keeps serving reads and scans. Positions hash the partition key:
+ * initChecksums() must have completed.
  */
-import { ErrorCodes, type PartitionUpdate, partitionPosition, RingtailError } from '@ringtail/codec';
+import {
+  BinaryReader,
+  BinaryWriter,
+  ErrorCodes,
+  mergePartitions,
+  type PartitionUpdate,
+  partitionPosition,
+  RingtailError,
+  readPartitionBody,
+  writePartitionBody,
+} from '@ringtail/codec';
 import { PartitionState, RowMerger } from './partition.js';
 import { PARTITION_STATE_BYTES, stringBytes, TREE_BYTES, TREE_ENTRY_BYTES } from './size.js';
+import { MAX_SLAB_RECORD_BYTES, RecordSlabs, recordBody, singleRecordAddress, singleRecordSlab } from './slabs.js';
 import { SortedStringMap } from './sorted-map.js';
 import { UpdateChecker } from './validate.js';
 
@@ -37,9 +52,25 @@ export interface PartitionRange {
   toInclusive?: boolean;
 }
 
-function createPartition(): PartitionState {
-  return new PartitionState();
+/**
+ * A frozen memtable's partitions, encoded, in (token, key) order: the bodies
+ * are `recordBody(slabs, addresses[i])` (see encodedBodies). Plain data over
+ * shared memory, so it can be posted to a worker thread as it is.
+ */
+export interface EncodedPartitions {
+  readonly tableId: string;
+  readonly slabs: readonly Uint8Array[];
+  readonly addresses: Float64Array;
 }
+
+/** The bodies of `partitions` in order, each a view into its slab. */
+export function* encodedBodies(partitions: EncodedPartitions): Generator<Uint8Array, void, undefined> {
+  const { slabs, addresses } = partitions;
+  for (let i = 0; i < addresses.length; i++) yield recordBody(slabs, addresses[i]!);
+}
+
+/** A partition in the tree: the slab address of its encoding, or its objects. */
+type Entry = number | PartitionState;
 
 function isEmptyUpdate(update: PartitionUpdate): boolean {
   return (
@@ -50,12 +81,25 @@ function isEmptyUpdate(update: PartitionUpdate): boolean {
   );
 }
 
+/** Whether a partition may be held encoded: merging a write into it then re-encodes one row at most. */
+function fitsSlab(partition: PartitionUpdate): boolean {
+  return partition.rows.length <= 1 && partition.rangeTombstones.length === 0;
+}
+
 export class Memtable {
   readonly tableId: string;
-  private readonly partitions = new SortedStringMap<PartitionState>();
+  private readonly partitions = new SortedStringMap<Entry>();
+  private readonly slabs = new RecordSlabs();
   private readonly merger = new RowMerger();
   private readonly checker = new UpdateChecker();
-  private heapBytes = TREE_BYTES;
+  /** Where a partition is encoded before it is copied into a slab. */
+  private readonly scratch = new BinaryWriter(1024);
+  /** The update `merge` applies and the heap it added: fields, so that the bound merge allocates no closure. */
+  private incoming: PartitionUpdate | undefined;
+  private incomingBytes = 0;
+  private readonly mergeBound = (existing: Entry | undefined): Entry => this.merge(existing);
+  /** Heap outside the slabs: the tree, positions and partitions held as objects. */
+  private objectBytes = TREE_BYTES;
   private minTimestamp = Number.MAX_SAFE_INTEGER;
   private maxTimestamp = Number.MIN_SAFE_INTEGER;
   private isFrozen = false;
@@ -68,10 +112,11 @@ export class Memtable {
   }
 
   /**
-   * Merges `update` in. Returns the change in `sizeBytes`. The memtable keeps the update's
-   * rows, cells and values rather than copies: the caller must not modify
-   * them afterwards. Throws RT_INVALID_ARGUMENT for a malformed update or one
-   * of another table, and RT_CLOSED once frozen; either way nothing is applied.
+   * Merges `update` in. Returns the change in `sizeBytes`. The memtable may
+   * keep the update's rows, cells and values rather than copies: the caller
+   * must not modify them afterwards. Throws RT_INVALID_ARGUMENT for a
+   * malformed update or one of another table, and RT_CLOSED once frozen;
+   * either way nothing is applied.
    */
   apply(update: PartitionUpdate): number {
     if (this.isFrozen) {
@@ -86,18 +131,67 @@ export class Memtable {
     const position = partitionPosition(update.key);
     const partitions = this.partitions;
     const countBefore = partitions.size;
-    const partition = partitions.getOrInsert(position, createPartition);
-    let deltaBytes =
-      partitions.size === countBefore ? 0 : PARTITION_STATE_BYTES + TREE_ENTRY_BYTES + stringBytes(position.length);
-    deltaBytes += partition.apply(update, this.merger);
-    this.heapBytes += deltaBytes;
+    this.incoming = update;
+    this.incomingBytes = 0;
+    try {
+      partitions.compute(position, this.mergeBound);
+    } finally {
+      this.incoming = undefined;
+    }
+    let deltaBytes = this.incomingBytes;
+    if (partitions.size !== countBefore) {
+      const entryBytes = TREE_ENTRY_BYTES + stringBytes(position.length);
+      this.objectBytes += entryBytes;
+      deltaBytes += entryBytes;
+    }
     return deltaBytes;
+  }
+
+  /** The tree's compute callback: `incoming` merged into the partition `existing` holds. */
+  private merge(existing: Entry | undefined): Entry {
+    const incoming = this.incoming!;
+    if (existing instanceof PartitionState) {
+      const bytes = existing.apply(incoming, this.merger);
+      this.objectBytes += bytes;
+      this.incomingBytes += bytes;
+      return existing;
+    }
+    const merged = existing === undefined ? incoming : mergePartitions(this.decode(existing), incoming);
+    if (fitsSlab(merged)) {
+      const scratch = this.scratch;
+      scratch.reset();
+      writePartitionBody(scratch, merged);
+      const body = scratch.view();
+      if (body.length <= MAX_SLAB_RECORD_BYTES) {
+        const bytesBefore = this.slabs.bytes;
+        const address = this.slabs.append(body);
+        this.incomingBytes += this.slabs.bytes - bytesBefore;
+        return address;
+      }
+    }
+    // Too wide to re-encode at every write: held as objects from now on (the old bytes stay counted).
+    const partition = new PartitionState();
+    const bytes = PARTITION_STATE_BYTES + partition.apply(merged, this.merger);
+    this.objectBytes += bytes;
+    this.incomingBytes += bytes;
+    return partition;
+  }
+
+  private decode(address: number): PartitionUpdate {
+    const reader = new BinaryReader(this.slabs.body(address), 'memtable partition');
+    return readPartitionBody(reader, this.tableId);
+  }
+
+  private snapshotOf(entry: Entry, position: string): PartitionUpdate {
+    // A decoded partition is new objects (values copied out of the slab): a snapshot of its own.
+    return entry instanceof PartitionState ? entry.snapshot(this.tableId, position) : this.decode(entry);
   }
 
   /** The merged state of the partition with `key`, as a snapshot later writes do not change; undefined if none. */
   get(key: Uint8Array): PartitionUpdate | undefined {
     const position = partitionPosition(key);
-    return this.partitions.get(position)?.snapshot(this.tableId, position);
+    const entry = this.partitions.get(position);
+    return entry === undefined ? undefined : this.snapshotOf(entry, position);
   }
 
   /**
@@ -117,6 +211,36 @@ export class Memtable {
     return this.scanPartitions(fromPosition, range.fromInclusive ?? true, toPosition, range.toInclusive ?? false);
   }
 
+  /**
+   * Every partition in (token, key) order, encoded (codec's
+   * writePartitionBody): what a flush copies into an SSTable without encoding
+   * a partition held in a slab again. The memtable must be frozen. What is
+   * returned shares the memtable's slabs (shared memory, which a worker
+   * thread can read without a copy); partitions held as objects are encoded
+   * into slabs of their own.
+   */
+  encoded(): EncodedPartitions {
+    if (!this.isFrozen) {
+      throw new RingtailError(ErrorCodes.INVALID_ARGUMENT, `freeze the memtable of table ${this.tableId} first`);
+    }
+    const slabs = [...this.slabs.all];
+    const addresses = new Float64Array(this.partitions.size);
+    let scratch: BinaryWriter | undefined;
+    let i = 0;
+    this.partitions.forEach((entry, position) => {
+      if (entry instanceof PartitionState) {
+        scratch ??= new BinaryWriter(1024);
+        scratch.reset();
+        writePartitionBody(scratch, entry.snapshot(this.tableId, position));
+        addresses[i++] = singleRecordAddress(slabs.length);
+        slabs.push(singleRecordSlab(scratch.view()));
+      } else {
+        addresses[i++] = entry;
+      }
+    });
+    return { tableId: this.tableId, slabs, addresses };
+  }
+
   /** Refuses further writes (apply throws RT_CLOSED); reads and scans go on. Idempotent. */
   freeze(): void {
     this.isFrozen = true;
@@ -126,9 +250,9 @@ export class Memtable {
     return this.isFrozen;
   }
 
-  /** Estimated heap held, in bytes: the sum of every apply's return value, plus the empty memtable. */
+  /** Estimated memory held, in bytes: the sum of every apply's return value, plus the empty memtable. */
   get sizeBytes(): number {
-    return this.heapBytes;
+    return this.objectBytes + this.slabs.bytes;
   }
 
   get partitionCount(): number {
@@ -155,10 +279,17 @@ export class Memtable {
   assertInvariants(): void {
     this.partitions.assertInvariants();
     let bytes = TREE_BYTES;
-    for (const [position, partition] of this.partitions) {
-      bytes += PARTITION_STATE_BYTES + TREE_ENTRY_BYTES + stringBytes(position.length) + partition.checkedHeapBytes();
+    for (const [position, entry] of this.partitions) {
+      bytes += TREE_ENTRY_BYTES + stringBytes(position.length);
+      if (entry instanceof PartitionState) {
+        bytes += PARTITION_STATE_BYTES + entry.checkedHeapBytes();
+      } else if (partitionPosition(this.decode(entry).key) !== position) {
+        throw new Error('Memtable: a slab record under the position of another key');
+      }
     }
-    if (bytes !== this.heapBytes) throw new Error(`Memtable: sizeBytes is ${this.heapBytes}, its parts hold ${bytes}`);
+    if (bytes !== this.objectBytes) {
+      throw new Error(`Memtable: ${this.objectBytes} bytes outside the slabs counted, its parts hold ${bytes}`);
+    }
   }
 
   private *scanPartitions(
@@ -167,8 +298,8 @@ export class Memtable {
     to: string | undefined,
     toInclusive: boolean,
   ): Generator<PartitionUpdate, void, undefined> {
-    for (const [position, partition] of this.partitions.entries(from, to, { fromInclusive, toInclusive })) {
-      yield partition.snapshot(this.tableId, position);
+    for (const [position, entry] of this.partitions.entries(from, to, { fromInclusive, toInclusive })) {
+      yield this.snapshotOf(entry, position);
     }
   }
 }

@@ -143,6 +143,25 @@ export class SortedStringMap<V> implements Iterable<[string, V]> {
   }
 
   /**
+   * Stores `compute(existing)` under `key` — `existing` undefined if the key
+   * is absent — in one descent; returns what was stored. For values replaced
+   * by a function of the old one (a memtable's encoded partition); `compute`
+   * can be a bound method, so a call allocates no closure.
+   */
+  compute(key: string, compute: (existing: V | undefined) => V): V {
+    const prefix = keyPrefix(key);
+    const leaf = this.descend(prefix, key);
+    const i = lowerBound(leaf.prefixes, leaf.keys, prefix, key);
+    const present = i < leaf.keys.length && leaf.keys[i] === key;
+    const version = this.version;
+    const value = compute(present ? (leaf.values[i] as V) : undefined);
+    this.assertUnchangedSince(version, 'compute');
+    if (present) leaf.values[i] = value;
+    else this.insertAt(leaf, i, key, prefix, value);
+    return value;
+  }
+
+  /**
    * Removes `key`; returns whether it was present. Deletes are rare in a
    * memtable (a deletion is a tombstone, written like any row), so nodes are
    * never rebalanced: an emptied node is unlinked, and a root left with one
@@ -190,6 +209,16 @@ export class SortedStringMap<V> implements Iterable<[string, V]> {
     return options.reverse === true
       ? this.backward(undefined, true, key, inclusive)
       : this.forward(key, inclusive, undefined, false);
+  }
+
+  /** Calls `fn` for every entry in key order; allocates nothing per entry. `fn` must not modify the map. */
+  forEach(fn: (value: V, key: string) => void): void {
+    const version = this.version;
+    for (let leaf: Leaf<V> | null = this.head; leaf !== null; leaf = leaf.next) {
+      const { keys, values } = leaf;
+      for (let i = 0; i < keys.length; i++) fn(values[i] as V, keys[i] as string);
+      this.assertUnchangedSince(version, 'forEach');
+    }
   }
 
   [Symbol.iterator](): Generator<[string, V], void, undefined> {

@@ -1,4 +1,5 @@
 import {
+  BinaryReader,
   ErrorCodes,
   initChecksums,
   isRingtailError,
@@ -8,6 +9,7 @@ import {
   type PartitionUpdate,
   partitionPosition,
   type Row,
+  readPartitionBody,
   tokenPrefix,
 } from '@ringtail/codec';
 import fc from 'fast-check';
@@ -18,7 +20,7 @@ import {
   partitionUpdateArb,
   SMALL_DOMAIN,
 } from '../../codec/test/data-arbitraries.js';
-import { Memtable } from '../src/index.js';
+import { encodedBodies, Memtable } from '../src/index.js';
 
 const TABLE = '00000000-0000-4000-8000-000000000001';
 const NOW = 100;
@@ -45,6 +47,13 @@ function rowOf(clustering: string, ts: number, ...value: number[]): Row {
 
 function update(key: Uint8Array, rows: Row[]): PartitionUpdate {
   return { ...emptyUpdate(key), rows };
+}
+
+/** What a flush of the frozen `memtable` writes, decoded, canonical. */
+function flushed(memtable: Memtable): string[][] {
+  return [...encodedBodies(memtable.encoded())].map((body) =>
+    canonicalPartition(readPartitionBody(new BinaryReader(body, 'test'), TABLE)),
+  );
 }
 
 /** The naive model: each partition's updates merged with mergePartitions, by position. */
@@ -136,6 +145,65 @@ describe('Memtable', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('hands a flush, encoded and in order, exactly the partitions a scan yields', () => {
+    fc.assert(
+      fc.property(
+        fc.array(partitionUpdateArb(SMALL_DOMAIN, { tableId: TABLE }), { minLength: 1, maxLength: 40 }),
+        (updates) => {
+          const memtable = new Memtable({ tableId: TABLE });
+          for (const u of updates) memtable.apply(u);
+          expect(() => memtable.encoded()).toThrow(expect.objectContaining({ code: ErrorCodes.INVALID_ARGUMENT }));
+          memtable.freeze();
+          const encoded = memtable.encoded();
+          expect(encoded.tableId).toBe(TABLE);
+          expect(encoded.addresses.length).toBe(memtable.partitionCount);
+          expect(flushed(memtable)).toEqual([...memtable.scan()].map(canonicalPartition));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps a partition of one row encoded, and one that grows wider or larger than a slab record as objects', () => {
+    const memtable = new Memtable({ tableId: TABLE });
+    const narrow = Uint8Array.of(1);
+    const wide = Uint8Array.of(2);
+    const large = Uint8Array.of(3);
+    // Encoded, overwritten: each write appends the merged partition anew and the old bytes stay counted.
+    const first = memtable.apply(update(narrow, [rowOf('', 1, 1)]));
+    const second = memtable.apply(update(narrow, [rowOf('', 2, 2)]));
+    expect(second).toBeGreaterThan(0);
+    expect(first).toBeGreaterThan(second);
+    // A second clustering turns the partition into objects, which merge in place from then on.
+    memtable.apply(update(wide, [rowOf('\x40a', 1, 1)]));
+    memtable.apply(update(wide, [rowOf('\x40b', 1, 2)]));
+    memtable.apply(update(wide, [rowOf('\x40a', 3, 3)]));
+    // 100 KB in one row is more than a slab record holds.
+    memtable.apply(update(large, [rowOf('', 1, ...new Array<number>(100_000).fill(7))]));
+    memtable.assertInvariants();
+    expect(memtable.get(narrow)!.rows[0]!.cells[0]!.value).toEqual(Uint8Array.of(2));
+    expect(memtable.get(wide)!.rows.map((r) => [r.clustering, r.cells[0]!.value![0]])).toEqual([
+      ['\x40a', 3],
+      ['\x40b', 2],
+    ]);
+    expect(memtable.get(large)!.rows[0]!.cells[0]!.value!.length).toBe(100_000);
+    expect(memtable.sizeBytes).toBeGreaterThan(100_000);
+    memtable.freeze();
+    expect(flushed(memtable)).toEqual([...memtable.scan()].map(canonicalPartition));
+  });
+
+  it('refuses a row its encoding cannot hold and applies nothing of it', () => {
+    const memtable = new Memtable({ tableId: TABLE });
+    const sizeBytes = memtable.sizeBytes;
+    // Clusterings are latin1: a wider char passes the checks of the update but not its encoding.
+    expect(() => memtable.apply(update(Uint8Array.of(1), [rowOf('\u0100', 1, 1)]))).toThrow(
+      expect.objectContaining({ code: ErrorCodes.INVALID_ARGUMENT }),
+    );
+    expect(memtable.partitionCount).toBe(0);
+    expect(memtable.sizeBytes).toBe(sizeBytes);
+    memtable.assertInvariants();
   });
 
   it('returns snapshots that later writes do not change', () => {

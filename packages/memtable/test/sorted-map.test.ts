@@ -34,6 +34,7 @@ const opArb = fc.oneof(
   { weight: 5, arbitrary: fc.record({ op: fc.constant('set' as const), key: keyArb, value: fc.integer() }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('getOrInsert' as const), key: keyArb, value: fc.integer() }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('upsert' as const), key: keyArb, value: fc.integer() }) },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('compute' as const), key: keyArb, value: fc.integer() }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('delete' as const), key: keyArb }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('get' as const), key: keyArb }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('range' as const), range: rangeArb }) },
@@ -121,6 +122,19 @@ describe('SortedStringMap', () => {
                 expect(map.upsert(o.key, o.value, mergeValues)).toBe(expected);
                 break;
               }
+              case 'compute': {
+                const existing = model.get(o.key);
+                const expected = existing === undefined ? o.value : mergeValues(existing, o.value);
+                model.set(o.key, expected);
+                let seen: number | undefined = Number.NaN;
+                const compute = (current: number | undefined): number => {
+                  seen = current;
+                  return current === undefined ? o.value : mergeValues(current, o.value);
+                };
+                expect(map.compute(o.key, compute)).toBe(expected);
+                expect(seen).toBe(existing);
+                break;
+              }
               case 'delete':
                 expect(map.delete(o.key)).toBe(model.delete(o.key));
                 break;
@@ -147,6 +161,11 @@ describe('SortedStringMap', () => {
           map.assertInvariants();
           const all = modelRange(model, { fromInclusive: true, toInclusive: true, reverse: false } as Range);
           expect([...map]).toEqual(all);
+          const visited: Array<[string, number]> = [];
+          map.forEach((value, key) => {
+            visited.push([key, value]);
+          });
+          expect(visited).toEqual(all);
           expect(map.first()).toEqual(all[0]);
           expect(map.last()).toEqual(all.at(-1));
         }),
@@ -260,6 +279,12 @@ describe('SortedStringMap', () => {
       return existing;
     };
     expect(() => map.upsert('a', 1, deleteAnother)).toThrow(/modified the map/);
+    expect(() => map.compute('d', () => insertAnother())).toThrow(/modified the map/);
+    expect(() =>
+      map.forEach(() => {
+        map.delete('c');
+      }),
+    ).toThrow(/modified the map/);
     expect(() => new SortedStringMap({ nodeCapacity: 2 })).toThrow(RangeError);
     expect(() => new SortedStringMap({ nodeCapacity: 64.5 })).toThrow(RangeError);
   });

@@ -84,6 +84,21 @@ export function encodePartitionRecord(update: PartitionUpdate, scratch?: BinaryW
   for (let i = 0; i < RECORD_LENGTH_BYTES; i++) w.u8(0);
   writePartitionBody(w, update);
   const record = scratch === undefined ? w.finish() : w.view();
+  writeBodyLength(record);
+  return record;
+}
+
+/** The whole record of an encoded body, in `scratch` as encodePartitionRecord leaves it (a view). */
+export function frameRecord(body: Uint8Array, scratch: BinaryWriter): Uint8Array {
+  scratch.reset();
+  for (let i = 0; i < RECORD_LENGTH_BYTES; i++) scratch.u8(0);
+  scratch.raw(body);
+  const record = scratch.view();
+  writeBodyLength(record);
+  return record;
+}
+
+function writeBodyLength(record: Uint8Array): void {
   const bodyLength = record.length - RECORD_LENGTH_BYTES;
   if (bodyLength > MAX_PARTITION_BYTES) {
     throw new RingtailError(
@@ -92,7 +107,6 @@ export function encodePartitionRecord(update: PartitionUpdate, scratch?: BinaryW
     );
   }
   writeU32(record, 0, bodyLength);
-  return record;
 }
 
 /**

@@ -36,7 +36,7 @@ import {
 } from './format.js';
 import { IndexBlockBuilder } from './index-block.js';
 import { type ResolvedWriterOptions, resolveWriterOptions, type SSTableWriterOptions } from './options.js';
-import { encodePartitionRecord, validatePartition } from './partition-codec.js';
+import { decodePartitionBody, encodePartitionRecord, frameRecord, validatePartition } from './partition-codec.js';
 import { encodeStatistics, type SSTableStats, StatsCollector } from './statistics.js';
 import { encodeSummary, type SummaryEntry } from './summary.js';
 import { type ComponentDigest, encodeToc } from './toc.js';
@@ -152,6 +152,24 @@ export class SSTableWriter {
   async append(update: PartitionUpdate): Promise<void> {
     this.checkUsable();
     validatePartition(update);
+    await this.appendValidated(update, encodePartitionRecord(update, this.recordScratch));
+  }
+
+  /**
+   * Appends a partition given as its encoded body (codec's writePartitionBody,
+   * as a memtable keeps it) of table `tableId`: the body is decoded — to
+   * check it as the reader will and to gather statistics — and copied, not
+   * encoded again. Malformed bytes are INVALID_ARGUMENT; otherwise as append().
+   */
+  async appendEncoded(tableId: string, body: Uint8Array): Promise<void> {
+    this.checkUsable();
+    const update = decodePartitionBody(body, tableId);
+    validatePartition(update);
+    await this.appendValidated(update, frameRecord(body, this.recordScratch));
+  }
+
+  /** The rest of an append, given the partition and its whole record (length prefix and body). */
+  private async appendValidated(update: PartitionUpdate, record: Uint8Array): Promise<void> {
     if (this.tableId !== undefined && update.tableId !== this.tableId) {
       throw invalid(`partition of table ${update.tableId} in an SSTable of table ${this.tableId}`);
     }
@@ -159,7 +177,6 @@ export class SSTableWriter {
     if (this.lastPosition !== undefined && position <= this.lastPosition) {
       throw invalid('partitions must be appended in strictly increasing (token, key) order');
     }
-    const record = encodePartitionRecord(update, this.recordScratch);
     if (
       this.blockLength + record.length < this.block.length &&
       this.indexBlock.count + 1 < this.options.summaryInterval

@@ -1,4 +1,5 @@
 import {
+  BinaryWriter,
   isRingtailError,
   liveCell,
   nodeFileSystem,
@@ -6,6 +7,7 @@ import {
   partitionPosition,
   type Row,
   SimFileSystem,
+  writePartitionBody,
   xxhash32,
   xxhash64,
 } from '@ringtail/codec';
@@ -31,6 +33,12 @@ import {
 import { readLayout } from './layout.js';
 
 const invalid = (e: unknown) => isRingtailError(e, 'RT_INVALID_ARGUMENT');
+
+function bodyOf(update: PartitionUpdate): Uint8Array {
+  const w = new BinaryWriter();
+  writePartitionBody(w, update);
+  return w.finish();
+}
 
 function partition(key: string, rows: Row[] = []): PartitionUpdate {
   return {
@@ -73,6 +81,36 @@ describe('SSTable writer', () => {
     await expect(writer.append({ ...c, rows: [badRow] })).rejects.toSatisfy(invalid);
     await writer.append(c);
     expect(writer.partitionCount).toBe(2);
+    await writer.finish();
+    const reader = await SSTableReader.open(fs, '/t', 1);
+    expect(firstDifference(await collect(reader.scan()), [b, c])).toBeUndefined();
+    await reader.close();
+  });
+
+  it('writes the same files from encoded partitions as from the partitions themselves', async () => {
+    const fs = new SimFileSystem();
+    const partitions = randomPartitions(seededRandom(5), 300).map((p) => p.update);
+    await writeSSTable(fs, '/t', 1, partitions, { blockSizeBytes: 4096, summaryInterval: 16 });
+    const writer = await SSTableWriter.create(fs, '/t', 2, { blockSizeBytes: 4096, summaryInterval: 16 });
+    for (const p of partitions) await writer.appendEncoded(TABLE_ID, bodyOf(p));
+    await writer.finish();
+    for (const component of ['Data', 'Index', 'Summary', 'Filter', 'Statistics', 'TOC'] as const) {
+      const one = await fs.readFile(`/t/${sstableFileName(1, component)}`);
+      const two = await fs.readFile(`/t/${sstableFileName(2, component)}`);
+      expect(Buffer.from(two).equals(one), component).toBe(true);
+    }
+  });
+
+  it('refuses malformed or out-of-order encoded partitions, writing nothing of them, and stays usable', async () => {
+    const fs = new SimFileSystem();
+    const [a, b, c] = sortedPartitions(['a', 'b', 'c']) as [PartitionUpdate, PartitionUpdate, PartitionUpdate];
+    const writer = await SSTableWriter.create(fs, '/t', 1);
+    await writer.appendEncoded(TABLE_ID, bodyOf(b));
+    const body = bodyOf(a);
+    for (const bad of [body.subarray(0, body.length - 1), Uint8Array.of(...body, 0), Uint8Array.of(200), body]) {
+      await expect(writer.appendEncoded(TABLE_ID, bad)).rejects.toSatisfy(invalid);
+    }
+    await writer.appendEncoded(TABLE_ID, bodyOf(c));
     await writer.finish();
     const reader = await SSTableReader.open(fs, '/t', 1);
     expect(firstDifference(await collect(reader.scan()), [b, c])).toBeUndefined();

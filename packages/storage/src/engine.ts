@@ -58,6 +58,7 @@ import {
   MAX_BLOCKED_WRITES,
   TABLES_DIRECTORY,
 } from './constants.js';
+import { type FlushExecutor, inlineFlushExecutor, WorkerFlushExecutor } from './flush/executor.js';
 import { type ScanRange, type TableOptions, type TableStats, TableStore } from './table-store.js';
 
 export interface StorageOptions {
@@ -82,6 +83,13 @@ export interface StorageOptions {
   indexCacheBytes?: number;
   /** Data blocks kept for point reads, all tables together. Default DEFAULT_DATA_CACHE_BYTES; 0 turns it off. */
   dataCacheBytes?: number;
+  /**
+   * Write flushed SSTables in a worker thread (flush/executor.ts), through
+   * the real file system whatever `runtime.fs` is: only for an engine on the
+   * real file system. Default false: flushes run on the engine's thread
+   * through `runtime.fs`.
+   */
+  flushInWorker?: boolean;
   logger?: Logger;
 }
 
@@ -116,6 +124,7 @@ export class StorageEngine {
   private flushFailure: unknown;
   private readonly logger: Logger;
   private readonly readerOptions: { readonly indexCache: BlockCache; readonly dataCache: BlockCache };
+  private readonly flushExecutor: FlushExecutor;
   private closed = false;
   /** Flushes started by size thresholds; awaited on close. */
   private readonly background = new Set<Promise<void>>();
@@ -132,6 +141,8 @@ export class StorageEngine {
     this.maxBlockedWrites = options.maxBlockedWrites ?? MAX_BLOCKED_WRITES;
     this.commitLogFlushBytes = options.commitLogFlushBytes ?? DEFAULT_COMMITLOG_FLUSH_BYTES;
     this.logger = options.logger ?? silentLogger;
+    this.flushExecutor =
+      options.flushInWorker === true ? new WorkerFlushExecutor() : inlineFlushExecutor(options.runtime.fs);
     this.readerOptions = {
       indexCache: new BlockCache(options.indexCacheBytes ?? DEFAULT_INDEX_CACHE_BYTES),
       dataCache: new BlockCache(options.dataCacheBytes ?? DEFAULT_DATA_CACHE_BYTES),
@@ -198,7 +209,13 @@ export class StorageEngine {
   private async openTable(options: TableOptions): Promise<void> {
     const directory = joinPath(this.options.dataDirectory, TABLES_DIRECTORY, options.tableId);
     const { fs, clock } = this.options.runtime;
-    const env = { fs, clock, logger: this.logger, readerOptions: this.readerOptions satisfies SSTableReaderOptions };
+    const env = {
+      fs,
+      clock,
+      logger: this.logger,
+      readerOptions: this.readerOptions satisfies SSTableReaderOptions,
+      flushExecutor: this.flushExecutor,
+    };
     const store = await TableStore.open(env, directory, options);
     this.tables.set(options.tableId, store);
   }
@@ -394,6 +411,7 @@ export class StorageEngine {
     this.rejectBlocked(new RingtailError(ErrorCodes.CLOSED, 'storage engine is closed'));
     await Promise.allSettled([...this.background]);
     for (const table of this.tables.values()) await table.close();
+    await this.flushExecutor.close();
     await this.log.close();
   }
 

@@ -29,7 +29,6 @@ import {
   mergeScans,
   SSTableReader,
   type SSTableReaderOptions,
-  SSTableWriter,
   sstableFileName,
 } from '@ringtail/sstable';
 import { recoverCompactions } from './compaction/compaction-log.js';
@@ -40,6 +39,7 @@ import {
   resolveCompactionOptions,
 } from './compaction/options.js';
 import { DEFAULT_GC_GRACE_SECONDS } from './constants.js';
+import type { FlushExecutor } from './flush/executor.js';
 import { readFlushedPosition, writeFlushedPosition } from './flushed-position.js';
 import { SSTableSet } from './sstable-set.js';
 
@@ -89,6 +89,8 @@ export interface TableEnvironment {
   readonly readerOptions: SSTableReaderOptions;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Where flushes write their SSTables: on this thread, or in the engine's flush worker. */
+  readonly flushExecutor: FlushExecutor;
 }
 
 export class TableStore {
@@ -108,6 +110,7 @@ export class TableStore {
   private dropped = false;
   private readonly fs: FileSystem;
   private readonly readerOptions: SSTableReaderOptions;
+  private readonly flushExecutor: FlushExecutor;
 
   private currentOptions: TableOptions;
   private compactionOptions: ResolvedCompactionOptions;
@@ -122,6 +125,7 @@ export class TableStore {
   ) {
     this.fs = env.fs;
     this.readerOptions = env.readerOptions;
+    this.flushExecutor = env.flushExecutor;
     this.currentOptions = options;
     this.compactionOptions = resolveCompactionOptions(options.compaction);
     this.gcGraceSeconds = options.gcGraceSeconds ?? DEFAULT_GC_GRACE_SECONDS;
@@ -331,16 +335,8 @@ export class TableStore {
 
   private async writeFlush(entry: FlushingMemtable): Promise<void> {
     const generation = this.nextGeneration++;
-    const writer = await SSTableWriter.create(this.fs, this.directory, generation, {
-      expectedPartitions: entry.memtable.partitionCount,
-    });
-    try {
-      for (const partition of entry.memtable.scan()) await writer.append(partition);
-      await writer.finish();
-    } catch (error) {
-      await writer.abort().catch(() => {});
-      throw error;
-    }
+    // The memtable's encoded partitions are copied, not encoded again (and not on this thread, with a worker).
+    await this.flushExecutor.run({ directory: this.directory, generation, partitions: entry.memtable.encoded() });
     const reader = await SSTableReader.open(this.fs, this.directory, generation, this.readerOptions);
     // Live before the memtable leaves: a read never misses the data in between.
     this.sstables.add(reader);

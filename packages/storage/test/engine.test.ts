@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -72,26 +72,51 @@ function options(dataDirectory: string, extra: Partial<StorageOptions> = {}): St
 }
 
 describe('storage engine on the real file system', () => {
-  it('flushes at the memtable size, scans in token order across memtable and SSTables, and survives a restart', async () => {
+  it.each([
+    ['on its own thread', false],
+    ['in the flush worker', true],
+  ])(
+    'flushes at the memtable size (%s), scans in token order across memtable and SSTables, and survives a restart',
+    async (_where, flushInWorker) => {
+      const dir = await tempDir();
+      let engine = await StorageEngine.open(options(dir, { memtableFlushBytes: 16 * 1024, flushInWorker }));
+      await Promise.all(Array.from({ length: 2000 }, (_, i) => engine.write(put('users', i, `v${i}`))));
+      await engine.flush('users');
+      const stats = engine.stats('users');
+      expect(stats.liveSSTables).toBeGreaterThan(3);
+      expect(stats.partitionCountEstimate).toBeGreaterThanOrEqual(2000);
+      await Promise.all(Array.from({ length: 100 }, (_, i) => engine.write(put('users', i, `w${i}`))));
+
+      const positions: string[] = [];
+      for await (const p of engine.scan('users')) positions.push(partitionPosition(p.key));
+      expect(positions.length).toBe(2000);
+      expect([...positions].sort()).toEqual(positions);
+
+      await engine.close();
+      engine = await StorageEngine.open(options(dir, { flushInWorker }));
+      expect(await readValue(engine, 'users', 5)).toBe('w5');
+      expect(await readValue(engine, 'users', 1999)).toBe('v1999');
+      expect(await readValue(engine, 'users', 2000)).toBeUndefined();
+      await engine.close();
+    },
+  );
+
+  it('reports a flush the worker could not write, keeps the data, and flushes it once it can', async () => {
     const dir = await tempDir();
-    let engine = await StorageEngine.open(options(dir, { memtableFlushBytes: 16 * 1024 }));
-    await Promise.all(Array.from({ length: 2000 }, (_, i) => engine.write(put('users', i, `v${i}`))));
+    const engine = await StorageEngine.open(options(dir, { flushInWorker: true }));
+    await Promise.all(Array.from({ length: 300 }, (_, i) => engine.write(put('users', i, `v${i}`))));
+    // The table's directory becomes a file: the worker cannot create the SSTable there.
+    const tableDir = join(dir, 'data', 'users');
+    await rm(tableDir, { recursive: true });
+    await writeFile(tableDir, 'not a directory');
+    await expect(engine.flush('users')).rejects.toSatisfy((e) => isRingtailError(e, 'RT_IO'));
+    expect(await readValue(engine, 'users', 7)).toBe('v7');
+    await rm(tableDir);
+    await mkdir(tableDir);
     await engine.flush('users');
-    const stats = engine.stats('users');
-    expect(stats.liveSSTables).toBeGreaterThan(3);
-    expect(stats.partitionCountEstimate).toBeGreaterThanOrEqual(2000);
-    await Promise.all(Array.from({ length: 100 }, (_, i) => engine.write(put('users', i, `w${i}`))));
-
-    const positions: string[] = [];
-    for await (const p of engine.scan('users')) positions.push(partitionPosition(p.key));
-    expect(positions.length).toBe(2000);
-    expect([...positions].sort()).toEqual(positions);
-
-    await engine.close();
-    engine = await StorageEngine.open(options(dir));
-    expect(await readValue(engine, 'users', 5)).toBe('w5');
-    expect(await readValue(engine, 'users', 1999)).toBe('v1999');
-    expect(await readValue(engine, 'users', 2000)).toBeUndefined();
+    expect(engine.stats('users').liveSSTables).toBe(1);
+    expect(engine.stats('users').memtableBytes + engine.stats('users').flushingMemtableBytes).toBeLessThan(1024);
+    expect(await readValue(engine, 'users', 299)).toBe('v299');
     await engine.close();
   });
 

@@ -101,6 +101,11 @@ export class BinaryWriter {
 
   bytesWithLength(value: Uint8Array): void {
     this.uvarint(value.length);
+    this.raw(value);
+  }
+
+  /** Bytes as they are, without a length: for a caller that frames them itself. */
+  raw(value: Uint8Array): void {
     this.ensure(value.length);
     this.bytes.set(value, this.length);
     this.length += value.length;
