@@ -87,7 +87,7 @@ export async function openRingtail(dataDirectory: string, options: RingtailOptio
     tables: [{ tableId: TABLE_ID, ...(options.compaction === undefined ? {} : { compaction: options.compaction }) }],
     commitLog: { syncMode: 'group' },
     // As a node runs it: flushes write their SSTables on a second core.
-    flushInWorker: true,
+    backgroundWorker: true,
   };
   if (options.memtableFlushBytes !== undefined) storageOptions.memtableFlushBytes = options.memtableFlushBytes;
   if (options.dataCacheBytes !== undefined) storageOptions.dataCacheBytes = options.dataCacheBytes;

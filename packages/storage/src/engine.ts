@@ -48,6 +48,7 @@ import {
 import { CommitLog, type CommitLogPosition, comparePositions, type SyncMode } from '@ringtail/commitlog';
 import { UpdateChecker } from '@ringtail/memtable';
 import { BlockCache, type BlockCacheStats, type SSTableReaderOptions } from '@ringtail/sstable';
+import { type BackgroundExecutor, inlineExecutor, WorkerExecutor } from './background/executor.js';
 import type { CompactRequest } from './compaction/compactor.js';
 import {
   COMMITLOG_DIRECTORY,
@@ -58,7 +59,6 @@ import {
   MAX_BLOCKED_WRITES,
   TABLES_DIRECTORY,
 } from './constants.js';
-import { type FlushExecutor, inlineFlushExecutor, WorkerFlushExecutor } from './flush/executor.js';
 import { type ScanRange, type TableOptions, type TableStats, TableStore } from './table-store.js';
 
 export interface StorageOptions {
@@ -84,12 +84,12 @@ export interface StorageOptions {
   /** Data blocks kept for point reads, all tables together. Default DEFAULT_DATA_CACHE_BYTES; 0 turns it off. */
   dataCacheBytes?: number;
   /**
-   * Write flushed SSTables in a worker thread (flush/executor.ts), through
-   * the real file system whatever `runtime.fs` is: only for an engine on the
-   * real file system. Default false: flushes run on the engine's thread
-   * through `runtime.fs`.
+   * Run flushes and compactions in a worker thread (background/executor.ts),
+   * through the real file system whatever `runtime.fs` is: only for an
+   * engine on the real file system. Default false: they run on the engine's
+   * thread through `runtime.fs`.
    */
-  flushInWorker?: boolean;
+  backgroundWorker?: boolean;
   logger?: Logger;
 }
 
@@ -124,7 +124,8 @@ export class StorageEngine {
   private flushFailure: unknown;
   private readonly logger: Logger;
   private readonly readerOptions: { readonly indexCache: BlockCache; readonly dataCache: BlockCache };
-  private readonly flushExecutor: FlushExecutor;
+  /** Where flushes and compactions run. */
+  private readonly executor: BackgroundExecutor;
   private closed = false;
   /** Flushes started by size thresholds; awaited on close. */
   private readonly background = new Set<Promise<void>>();
@@ -141,8 +142,7 @@ export class StorageEngine {
     this.maxBlockedWrites = options.maxBlockedWrites ?? MAX_BLOCKED_WRITES;
     this.commitLogFlushBytes = options.commitLogFlushBytes ?? DEFAULT_COMMITLOG_FLUSH_BYTES;
     this.logger = options.logger ?? silentLogger;
-    this.flushExecutor =
-      options.flushInWorker === true ? new WorkerFlushExecutor() : inlineFlushExecutor(options.runtime.fs);
+    this.executor = options.backgroundWorker === true ? new WorkerExecutor() : inlineExecutor(options.runtime.fs);
     this.readerOptions = {
       indexCache: new BlockCache(options.indexCacheBytes ?? DEFAULT_INDEX_CACHE_BYTES),
       dataCache: new BlockCache(options.dataCacheBytes ?? DEFAULT_DATA_CACHE_BYTES),
@@ -214,7 +214,7 @@ export class StorageEngine {
       clock,
       logger: this.logger,
       readerOptions: this.readerOptions satisfies SSTableReaderOptions,
-      flushExecutor: this.flushExecutor,
+      background: this.executor,
     };
     const store = await TableStore.open(env, directory, options);
     this.tables.set(options.tableId, store);
@@ -411,7 +411,7 @@ export class StorageEngine {
     this.rejectBlocked(new RingtailError(ErrorCodes.CLOSED, 'storage engine is closed'));
     await Promise.allSettled([...this.background]);
     for (const table of this.tables.values()) await table.close();
-    await this.flushExecutor.close();
+    await this.executor.close();
     await this.log.close();
   }
 

@@ -31,6 +31,7 @@ import {
   type SSTableReaderOptions,
   sstableFileName,
 } from '@ringtail/sstable';
+import type { BackgroundExecutor } from './background/executor.js';
 import { recoverCompactions } from './compaction/compaction-log.js';
 import { Compactor, type CompactRequest } from './compaction/compactor.js';
 import {
@@ -39,7 +40,6 @@ import {
   resolveCompactionOptions,
 } from './compaction/options.js';
 import { DEFAULT_GC_GRACE_SECONDS } from './constants.js';
-import type { FlushExecutor } from './flush/executor.js';
 import { readFlushedPosition, writeFlushedPosition } from './flushed-position.js';
 import { SSTableSet } from './sstable-set.js';
 
@@ -89,8 +89,8 @@ export interface TableEnvironment {
   readonly readerOptions: SSTableReaderOptions;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** Where flushes write their SSTables: on this thread, or in the engine's flush worker. */
-  readonly flushExecutor: FlushExecutor;
+  /** Where flushes and compactions run: on this thread, or in the engine's background worker. */
+  readonly background: BackgroundExecutor;
 }
 
 export class TableStore {
@@ -110,7 +110,7 @@ export class TableStore {
   private dropped = false;
   private readonly fs: FileSystem;
   private readonly readerOptions: SSTableReaderOptions;
-  private readonly flushExecutor: FlushExecutor;
+  private readonly background: BackgroundExecutor;
 
   private currentOptions: TableOptions;
   private compactionOptions: ResolvedCompactionOptions;
@@ -125,7 +125,7 @@ export class TableStore {
   ) {
     this.fs = env.fs;
     this.readerOptions = env.readerOptions;
-    this.flushExecutor = env.flushExecutor;
+    this.background = env.background;
     this.currentOptions = options;
     this.compactionOptions = resolveCompactionOptions(options.compaction);
     this.gcGraceSeconds = options.gcGraceSeconds ?? DEFAULT_GC_GRACE_SECONDS;
@@ -143,6 +143,7 @@ export class TableStore {
       clock: env.clock,
       logger,
       sstables: this.sstables,
+      executor: env.background,
       readerOptions: env.readerOptions,
       // Read at each use, so that alter() takes effect for the next compaction.
       get options() {
@@ -336,7 +337,7 @@ export class TableStore {
   private async writeFlush(entry: FlushingMemtable): Promise<void> {
     const generation = this.nextGeneration++;
     // The memtable's encoded partitions are copied, not encoded again (and not on this thread, with a worker).
-    await this.flushExecutor.run({ directory: this.directory, generation, partitions: entry.memtable.encoded() });
+    await this.background.flush({ directory: this.directory, generation, partitions: entry.memtable.encoded() });
     const reader = await SSTableReader.open(this.fs, this.directory, generation, this.readerOptions);
     // Live before the memtable leaves: a read never misses the data in between.
     this.sstables.add(reader);

@@ -1,6 +1,6 @@
 import { initChecksums } from '@ringtail/codec';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Harness, leftovers, MANUAL, row, TABLE, update, value } from './compaction-harness.js';
+import { Harness, MANUAL, row, TABLE, update, value } from './compaction-harness.js';
 
 describe('compaction when the disk fails', () => {
   beforeAll(() => initChecksums());
@@ -16,11 +16,11 @@ describe('compaction when the disk fails', () => {
 
   it('undoes a compaction whose output cannot be written, and compacts again later', async () => {
     const h = await threeSSTables();
-    const heal = h.fs.injectFault({ op: 'write', path: /tmp-rt-4-Data/, times: 1 });
+    const heal = h.simulated.injectFault({ op: 'write', path: /tmp-rt-4-Data/, times: 1 });
     await expect(h.engine.compact(TABLE, { major: true })).rejects.toThrow();
     heal();
     expect(await h.generations()).toEqual([1, 2, 3]);
-    expect(leftovers(h.fs)).toEqual([]);
+    expect(h.leftovers()).toEqual([]);
     expect(await h.visible(4)).toHaveLength(3);
     await h.engine.compact(TABLE, { major: true });
     expect(await h.generations()).toEqual([5]);
@@ -33,7 +33,7 @@ describe('compaction when the disk fails', () => {
     h.failRenames.add(2); // 1: the log, 2: its commit
     await expect(h.engine.compact(TABLE, { major: true })).rejects.toThrow(/injected/);
     expect(await h.generations()).toEqual([1, 2, 3]);
-    expect(leftovers(h.fs)).toEqual([]);
+    expect(h.leftovers()).toEqual([]);
     await h.engine.compact(TABLE, { major: true });
     expect(await h.generations()).toEqual([5]);
     await h.engine.close();
@@ -51,7 +51,7 @@ describe('compaction when the disk fails', () => {
     await h.open();
     // The log on disk was not committed, but the output is complete: it replaces the inputs.
     expect(await h.generations()).toEqual([4]);
-    expect(leftovers(h.fs)).toEqual([]);
+    expect(h.leftovers()).toEqual([]);
     expect(await h.visible(4)).toHaveLength(3);
     expect(await h.visible(30)).toHaveLength(1);
     await h.engine.compact(TABLE, { major: true });

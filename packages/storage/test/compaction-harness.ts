@@ -1,12 +1,22 @@
-/** What the compaction tests share: a storage engine on a simulated disk, and builders of writes. */
+/**
+ * What the compaction tests share: a storage engine — on a simulated disk
+ * with compactions on its own thread, or on the real file system (a
+ * temporary directory) with compactions in the background worker — and
+ * builders of writes.
+ */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   bytesToLatin1Key,
   type Cell,
   ErrorCodes,
   encodeComparableKey,
   type FileSystem,
+  joinPath,
   liveCell,
   livePartition,
+  nodeFileSystem,
   type PartitionUpdate,
   RingtailError,
   type Row,
@@ -38,16 +48,48 @@ export function row(c: number, cells: Cell[], rest: Partial<Row> = {}): Row {
 
 export const value = (ts: number, v = 1) => liveCell('v', undefined, ts, new Uint8Array([v]));
 
+/** Where the harness runs compactions: on the engine's thread over a simulated disk, or in the background worker. */
+export type CompactionsRun = 'inline' | 'worker';
+
+const tempRoots: string[] = [];
+
+/** Compaction logs and temporary files. */
+const LEFTOVER = /\/(compaction-\d+\.log|[^/]*tmp[^/]*)$/;
+
+/** Removes the temporary directories of every harness run with the worker. */
+export function removeTempRoots(): void {
+  for (const root of tempRoots.splice(0)) rmSync(root, { recursive: true, force: true });
+}
+
 export class Harness {
   engine!: StorageEngine;
-  readonly fs = new SimFileSystem();
+  readonly fs: FileSystem;
   readonly runtime: SimulatedRuntime;
-  /** Renames of compaction logs (temporary name → final) so far; those whose number is listed fail. */
+  /** The data directory, and the table's directory in it. */
+  readonly root: string;
+  readonly directory: string;
+  private readonly sim: SimFileSystem | undefined;
+  /** Renames of compaction logs (temporary name → final) so far; those whose number is listed fail (inline only). */
   renames = 0;
   readonly failRenames = new Set<number>();
 
-  constructor(readonly table: TableOptions) {
-    const sim = this.fs;
+  constructor(
+    readonly table: TableOptions,
+    readonly where: CompactionsRun = 'inline',
+  ) {
+    if (where === 'worker') {
+      this.root = mkdtempSync(join(tmpdir(), 'ringtail-compaction-'));
+      tempRoots.push(this.root);
+      this.directory = joinPath(this.root, 'data', TABLE);
+      this.fs = nodeFileSystem();
+      // The clock is simulated (gc grace passes at once); the worker takes its "now" from the job.
+      this.runtime = simulatedRuntime(1, this.fs);
+      return;
+    }
+    this.root = '/node';
+    this.directory = DIRECTORY;
+    const sim = new SimFileSystem();
+    this.sim = sim;
     const fs: FileSystem = {
       open: (path, mode) => sim.open(path, mode),
       readFile: (path) => sim.readFile(path),
@@ -65,17 +107,34 @@ export class Harness {
       syncDir: (dir) => sim.syncDir(dir),
       lock: (path) => sim.lock(path),
     };
+    this.fs = sim;
     this.runtime = simulatedRuntime(1, fs);
   }
 
   async open(): Promise<this> {
     this.engine = await StorageEngine.open({
       runtime: this.runtime,
-      dataDirectory: '/node',
+      dataDirectory: this.root,
       tables: [this.table],
       commitLog: { syncMode: 'periodic', segmentSizeBytes: 64 * 1024 },
+      backgroundWorker: this.where === 'worker',
     });
     return this;
+  }
+
+  /** The simulated disk (inline only). */
+  get simulated(): SimFileSystem {
+    if (this.sim === undefined) throw new Error('the harness runs on the real file system');
+    return this.sim;
+  }
+
+  /** Compaction logs and temporary files left anywhere in the data directory. */
+  leftovers(): string[] {
+    const files =
+      this.sim !== undefined
+        ? this.sim.listFiles()
+        : readdirSync(this.root, { recursive: true }).map((f) => joinPath(this.root, String(f)));
+    return files.filter((f) => LEFTOVER.test(f));
   }
 
   get nowSec(): number {
@@ -94,14 +153,14 @@ export class Harness {
   }
 
   generations(): Promise<number[]> {
-    return listSSTables(this.fs, DIRECTORY);
+    return listSSTables(this.fs, this.directory);
   }
 
   /** Every partition of every live SSTable, read raw (no merge across SSTables). */
   async raw(): Promise<PartitionUpdate[]> {
     const out: PartitionUpdate[] = [];
     for (const generation of await this.generations()) {
-      const reader = await SSTableReader.open(this.fs, DIRECTORY, generation);
+      const reader = await SSTableReader.open(this.fs, this.directory, generation);
       for await (const p of reader.scan()) out.push(p);
       await reader.close();
     }
@@ -111,11 +170,6 @@ export class Harness {
   advanceSeconds(seconds: number): void {
     this.runtime.clock.advanceMs(seconds * 1000);
   }
-}
-
-/** Compaction logs and temporary files. */
-export function leftovers(fs: SimFileSystem): string[] {
-  return fs.listFiles().filter((f) => /\/(compaction-\d+\.log|[^/]*tmp[^/]*)$/.test(f));
 }
 
 export function tombstonesIn(partitions: readonly PartitionUpdate[]): number {

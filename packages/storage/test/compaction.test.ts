@@ -8,17 +8,16 @@ import {
   livePartition,
 } from '@ringtail/codec';
 import { SSTableReader } from '@ringtail/sstable';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeCompactionLog } from '../src/compaction/compaction-log.js';
 import type { CompactionOptions } from '../src/index.js';
 import {
   ck,
-  DIRECTORY,
   GC_GRACE_SECONDS,
   Harness,
   key,
-  leftovers,
   MANUAL,
+  removeTempRoots,
   row,
   TABLE,
   tombstonesIn,
@@ -26,11 +25,15 @@ import {
   value,
 } from './compaction-harness.js';
 
-describe('compaction in the storage engine', () => {
+describe.each([
+  ['on its own thread, on a simulated disk', 'inline'],
+  ['in the background worker, on the real file system', 'worker'],
+] as const)('compaction in the storage engine (%s)', (_where, where) => {
   beforeAll(() => initChecksums());
+  afterAll(() => removeTempRoots());
 
   it('keeps a tombstone past gc grace while an SSTable outside the compaction may hold what it shadows', async () => {
-    const h = await new Harness({ tableId: TABLE, gcGraceSeconds: GC_GRACE_SECONDS, compaction: MANUAL }).open();
+    const h = await new Harness({ tableId: TABLE, gcGraceSeconds: GC_GRACE_SECONDS, compaction: MANUAL }, where).open();
     await h.write(update(1, [row(0, [value(100)])]));
     await h.write(update(2, [row(0, [value(100)])]));
     await h.engine.flush(); // generation 1: the data
@@ -45,7 +48,7 @@ describe('compaction in the storage engine', () => {
     await h.engine.compact(TABLE, { generations: [2, 3] });
     expect(await h.generations()).toEqual([1, 4]);
     expect(await h.visible(1)).toEqual([]);
-    const output = await SSTableReader.open(h.fs, DIRECTORY, 4);
+    const output = await SSTableReader.open(h.fs, h.directory, 4);
     expect((await output.get(key(1)))?.rows[0]?.deletion).toEqual({
       markedForDeleteAtMicros: 200,
       localDeletionTimeSec: expect.any(Number),
@@ -62,7 +65,7 @@ describe('compaction in the storage engine', () => {
   });
 
   it('purges a tombstone when the SSTables outside hold only newer data for its partition', async () => {
-    const h = await new Harness({ tableId: TABLE, gcGraceSeconds: GC_GRACE_SECONDS, compaction: MANUAL }).open();
+    const h = await new Harness({ tableId: TABLE, gcGraceSeconds: GC_GRACE_SECONDS, compaction: MANUAL }, where).open();
     await h.write(
       update(1, [row(0, [], { deletion: { markedForDeleteAtMicros: 200, localDeletionTimeSec: h.nowSec } })]),
     );
@@ -79,7 +82,7 @@ describe('compaction in the storage engine', () => {
   });
 
   it('keeps a tombstone past gc grace while a memtable holds older data of its partition', async () => {
-    const h = await new Harness({ tableId: TABLE, gcGraceSeconds: GC_GRACE_SECONDS, compaction: MANUAL }).open();
+    const h = await new Harness({ tableId: TABLE, gcGraceSeconds: GC_GRACE_SECONDS, compaction: MANUAL }, where).open();
     await h.write(
       update(1, [row(0, [], { deletion: { markedForDeleteAtMicros: 200, localDeletionTimeSec: h.nowSec } })]),
     );
@@ -98,7 +101,7 @@ describe('compaction in the storage engine', () => {
   });
 
   it('purges every kind of tombstone past gc grace in a major compaction, and reads do not change', async () => {
-    const h = await new Harness({ tableId: TABLE, gcGraceSeconds: GC_GRACE_SECONDS, compaction: MANUAL }).open();
+    const h = await new Harness({ tableId: TABLE, gcGraceSeconds: GC_GRACE_SECONDS, compaction: MANUAL }, where).open();
     const deletion = (ts: number) => ({ markedForDeleteAtMicros: ts, localDeletionTimeSec: h.nowSec });
     for (let k = 0; k < 6; k++) {
       await h.write(
@@ -144,7 +147,7 @@ describe('compaction in the storage engine', () => {
   });
 
   it('keeps tombstones inside gc grace', async () => {
-    const h = await new Harness({ tableId: TABLE, gcGraceSeconds: GC_GRACE_SECONDS, compaction: MANUAL }).open();
+    const h = await new Harness({ tableId: TABLE, gcGraceSeconds: GC_GRACE_SECONDS, compaction: MANUAL }, where).open();
     await h.write(update(1, [row(0, [value(10)])]));
     await h.engine.flush();
     await h.write(update(1, [], { deletion: { markedForDeleteAtMicros: 20, localDeletionTimeSec: h.nowSec } }));
@@ -159,7 +162,7 @@ describe('compaction in the storage engine', () => {
   });
 
   it('lets a scan that began before a compaction finish on the SSTables it started with', async () => {
-    const h = await new Harness({ tableId: TABLE, compaction: MANUAL }).open();
+    const h = await new Harness({ tableId: TABLE, compaction: MANUAL }, where).open();
     for (let round = 1; round <= 3; round++) {
       for (let k = 0; k < 40; k++) await h.write(update(k, [row(0, [value(round, round)])]));
       await h.engine.flush();
@@ -179,7 +182,7 @@ describe('compaction in the storage engine', () => {
 
   it('compacts in the background after flushes, and counts what it did', async () => {
     const compaction: CompactionOptions = { class: 'SizeTieredCompactionStrategy', minThreshold: 2 };
-    const h = await new Harness({ tableId: TABLE, compaction }).open();
+    const h = await new Harness({ tableId: TABLE, compaction }, where).open();
     for (let round = 1; round <= 5; round++) {
       for (let k = 0; k < 10; k++) await h.write(update(k, [row(round, [value(round)])]));
       await h.engine.flush();
@@ -195,7 +198,7 @@ describe('compaction in the storage engine', () => {
   });
 
   it('estimates pending compactions when automatic compaction is off', async () => {
-    const h = await new Harness({ tableId: TABLE, compaction: { ...MANUAL, minThreshold: 2 } }).open();
+    const h = await new Harness({ tableId: TABLE, compaction: { ...MANUAL, minThreshold: 2 } }, where).open();
     for (let round = 1; round <= 4; round++) {
       await h.write(update(1, [row(round, [value(round)])]));
       await h.engine.flush();
@@ -212,7 +215,7 @@ describe('compaction in the storage engine', () => {
       windowUnit: 'MINUTES',
       enabled: false,
     };
-    const h = await new Harness({ tableId: TABLE, compaction }).open();
+    const h = await new Harness({ tableId: TABLE, compaction }, where).open();
     for (let window = 0; window < 3; window++) {
       for (let flush = 0; flush < 2; flush++) {
         await h.write(update(window * 2 + flush, [row(0, [value(h.runtime.clock.nowMicros())])]));
@@ -224,14 +227,14 @@ describe('compaction in the storage engine', () => {
     await h.engine.flush();
     expect(h.engine.stats(TABLE).pendingCompactions).toBe(3);
     await h.engine.compact(TABLE);
-    const live = await Promise.all((await h.generations()).map((g) => SSTableReader.open(h.fs, DIRECTORY, g)));
+    const live = await Promise.all((await h.generations()).map((g) => SSTableReader.open(h.fs, h.directory, g)));
     expect(live.map((r) => r.stats.partitionCount)).toEqual([1, 2, 2, 2]);
     for (const r of live) await r.close();
     await h.engine.close();
   });
 
   it('close() stops a compaction under way and undoes it; nothing is lost', async () => {
-    const h = await new Harness({ tableId: TABLE, compaction: MANUAL }).open();
+    const h = await new Harness({ tableId: TABLE, compaction: MANUAL }, where).open();
     for (let round = 1; round <= 3; round++) {
       for (let k = 0; k < 200; k++) await h.write(update(k, [row(round, [value(round)])]));
       await h.engine.flush();
@@ -240,7 +243,7 @@ describe('compaction in the storage engine', () => {
     await new Promise((resolve) => setImmediate(resolve));
     await h.engine.close();
     expect(await compacting).toMatchObject({ code: 'RT_CLOSED', message: expect.stringMatching(/stopped/) });
-    expect(leftovers(h.fs)).toEqual([]);
+    expect(h.leftovers()).toEqual([]);
     expect(await h.generations()).toEqual([1, 2, 3]);
     await h.open();
     expect(await h.visible(150)).toHaveLength(3);
@@ -248,7 +251,7 @@ describe('compaction in the storage engine', () => {
   });
 
   it('truncate waits for a compaction under way, and the compaction brings nothing back', async () => {
-    const h = await new Harness({ tableId: TABLE, compaction: MANUAL }).open();
+    const h = await new Harness({ tableId: TABLE, compaction: MANUAL }, where).open();
     for (let round = 1; round <= 3; round++) {
       for (let k = 0; k < 100; k++) await h.write(update(k, [row(round, [value(round)])]));
       await h.engine.flush();
@@ -266,29 +269,29 @@ describe('compaction in the storage engine', () => {
   });
 
   it('finishes a compaction found in its log at start-up, or undoes it', async () => {
-    const h = await new Harness({ tableId: TABLE, compaction: MANUAL }).open();
+    const h = await new Harness({ tableId: TABLE, compaction: MANUAL }, where).open();
     for (let round = 1; round <= 3; round++) {
       await h.write(update(1, [row(round, [value(round)])]));
       await h.engine.flush();
     }
     await h.engine.close();
     // Not committed, and the output never got its TOC: the inputs stay.
-    await writeCompactionLog(h.fs, DIRECTORY, { outputGeneration: 7, inputGenerations: [1, 2], committed: false });
-    await h.fs.open(joinPath(DIRECTORY, 'compaction-8.log.tmp'), 'w+').then((f) => f.close());
+    await writeCompactionLog(h.fs, h.directory, { outputGeneration: 7, inputGenerations: [1, 2], committed: false });
+    await h.fs.open(joinPath(h.directory, 'compaction-8.log.tmp'), 'w+').then((f) => f.close());
     await h.open();
     expect(await h.generations()).toEqual([1, 2, 3]);
     await h.engine.close();
     // The output is complete (generation 3 stands in for it): the inputs that remain go.
-    await writeCompactionLog(h.fs, DIRECTORY, { outputGeneration: 3, inputGenerations: [1, 2, 9], committed: false });
+    await writeCompactionLog(h.fs, h.directory, { outputGeneration: 3, inputGenerations: [1, 2, 9], committed: false });
     await h.open();
     expect(await h.generations()).toEqual([3]);
     expect(await h.visible(1)).toEqual([[ck(3), [1]]]);
     await h.engine.close();
-    expect(leftovers(h.fs)).toEqual([]);
+    expect(h.leftovers()).toEqual([]);
   });
 
   it('refuses bad compaction requests', async () => {
-    const h = await new Harness({ tableId: TABLE, compaction: MANUAL }).open();
+    const h = await new Harness({ tableId: TABLE, compaction: MANUAL }, where).open();
     await h.write(update(1, [row(0, [value(1)])]));
     await h.engine.flush();
     await expect(h.engine.compact(TABLE, { generations: [42] })).rejects.toThrow(/no SSTable 42/);

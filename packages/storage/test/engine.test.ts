@@ -74,12 +74,12 @@ function options(dataDirectory: string, extra: Partial<StorageOptions> = {}): St
 describe('storage engine on the real file system', () => {
   it.each([
     ['on its own thread', false],
-    ['in the flush worker', true],
+    ['in the background worker', true],
   ])(
     'flushes at the memtable size (%s), scans in token order across memtable and SSTables, and survives a restart',
-    async (_where, flushInWorker) => {
+    async (_where, backgroundWorker) => {
       const dir = await tempDir();
-      let engine = await StorageEngine.open(options(dir, { memtableFlushBytes: 16 * 1024, flushInWorker }));
+      let engine = await StorageEngine.open(options(dir, { memtableFlushBytes: 16 * 1024, backgroundWorker }));
       await Promise.all(Array.from({ length: 2000 }, (_, i) => engine.write(put('users', i, `v${i}`))));
       await engine.flush('users');
       const stats = engine.stats('users');
@@ -93,7 +93,7 @@ describe('storage engine on the real file system', () => {
       expect([...positions].sort()).toEqual(positions);
 
       await engine.close();
-      engine = await StorageEngine.open(options(dir, { flushInWorker }));
+      engine = await StorageEngine.open(options(dir, { backgroundWorker }));
       expect(await readValue(engine, 'users', 5)).toBe('w5');
       expect(await readValue(engine, 'users', 1999)).toBe('v1999');
       expect(await readValue(engine, 'users', 2000)).toBeUndefined();
@@ -103,7 +103,7 @@ describe('storage engine on the real file system', () => {
 
   it('reports a flush the worker could not write, keeps the data, and flushes it once it can', async () => {
     const dir = await tempDir();
-    const engine = await StorageEngine.open(options(dir, { flushInWorker: true }));
+    const engine = await StorageEngine.open(options(dir, { backgroundWorker: true }));
     await Promise.all(Array.from({ length: 300 }, (_, i) => engine.write(put('users', i, `v${i}`))));
     // The table's directory becomes a file: the worker cannot create the SSTable there.
     const tableDir = join(dir, 'data', 'users');

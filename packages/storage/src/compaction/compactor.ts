@@ -1,7 +1,9 @@
 /**
  * Runs one table's compactions: in the background after flushes, and on
- * demand. One at a time per table, in the order asked; each works between
- * awaits of file I/O, so writes and reads go on meanwhile.
+ * demand. One at a time per table, in the order asked. Each is a job
+ * (job.ts) for the engine's executor: in the background worker, or on the
+ * engine's thread between awaits of file I/O; writes and reads go on
+ * meanwhile either way. The job's output replaces its inputs once committed.
  */
 import {
   type Clock,
@@ -12,11 +14,13 @@ import {
   RingtailError,
   secondsFromMicros,
 } from '@ringtail/codec';
-import type { SSTableReader, SSTableReaderOptions } from '@ringtail/sstable';
+import { SSTableReader, type SSTableReaderOptions } from '@ringtail/sstable';
+import type { BackgroundExecutor } from '../background/executor.js';
 import type { SSTableSet } from '../sstable-set.js';
+import { newStopFlag, requestStop } from './job.js';
 import type { ResolvedCompactionOptions } from './options.js';
 import { estimatePendingCompactions, selectCompaction } from './strategy.js';
-import { CompactionInDoubtError, deleteInputs, writeCompaction } from './task.js';
+import { CompactionInDoubtError, deleteInputs } from './task.js';
 
 /** What `StorageEngine.compact` asks for. */
 export interface CompactRequest {
@@ -34,6 +38,8 @@ export interface CompactionHost {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly sstables: SSTableSet;
+  /** Where compactions run. */
+  readonly executor: BackgroundExecutor;
   /** How compaction outputs are opened (their block caches). */
   readonly readerOptions: SSTableReaderOptions;
   readonly options: ResolvedCompactionOptions;
@@ -51,6 +57,8 @@ export class Compactor {
   private inDoubt: Error | undefined;
   private running = 0;
   private completed = 0;
+  /** The stop flag of the compaction under way. */
+  private runningStop: Int32Array | undefined;
 
   constructor(private readonly host: CompactionHost) {}
 
@@ -101,6 +109,7 @@ export class Compactor {
   /** Stops the compaction under way (undoing it) and holds new ones until the returned resume() is called. */
   async pause(): Promise<() => void> {
     this.pauses++;
+    if (this.runningStop !== undefined) requestStop(this.runningStop);
     await this.chain;
     let resumed = false;
     return () => {
@@ -112,6 +121,7 @@ export class Compactor {
   /** Stops the compaction under way, for good; resolves when it has wound down. */
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.runningStop !== undefined) requestStop(this.runningStop);
     await this.chain;
   }
 
@@ -157,31 +167,40 @@ export class Compactor {
     const inputGenerations = inputs.map((r) => r.generation);
     const log = host.logger.child({ table: host.tableId, inputs: inputGenerations, output: outputGeneration });
     const nowMicros = host.clock.nowMicros();
+    const memtableMinTimestampMicros = host.memtableMinTimestampMicros();
     const inputSet = new Set(inputs);
+    const stop = newStopFlag();
+    if (this.shouldStop()) requestStop(stop);
     this.running++;
+    this.runningStop = stop;
     try {
       log.debug({}, 'compaction started');
-      const result = await writeCompaction({
-        fs: host.fs,
-        readerOptions: host.readerOptions,
-        directory: host.directory,
-        logger: log,
-        inputs,
-        outputGeneration,
-        nowSec: secondsFromMicros(nowMicros),
-        gcGraceSeconds: host.gcGraceSeconds,
-        maxPurgeableTimestampMicros: (key) => this.maxPurgeableTimestampMicros(key, inputSet),
-        shouldStop: () => this.shouldStop(),
-      });
+      const result = await host.executor.compact(
+        {
+          directory: host.directory,
+          inputGenerations,
+          outputGeneration,
+          nowSec: secondsFromMicros(nowMicros),
+          gcGraceSeconds: host.gcGraceSeconds,
+          memtableMinTimestampMicros,
+          // Those whose data could be older than the memtables' oldest: the only ones purging must ask.
+          outsideGenerations: host.sstables.readers
+            .filter((r) => !inputSet.has(r) && r.stats.minTimestampMicros < memtableMinTimestampMicros)
+            .map((r) => r.generation),
+          stop,
+        },
+        log,
+      );
+      const output = result.hasOutput ? await this.openOutput(outputGeneration) : undefined;
       // Committed: from here on the output is the table's data, whatever happens.
-      host.sstables.replace(inputs, result.output === undefined ? [] : [result.output]);
+      host.sstables.replace(inputs, output === undefined ? [] : [output]);
       this.completed++;
       log.info(
         {
           partitionsRead: result.partitionsRead,
           partitionsWritten: result.partitionsWritten,
           inputBytes: inputs.reduce((sum, r) => sum + r.sizeBytes, 0),
-          outputBytes: result.output?.sizeBytes ?? 0,
+          outputBytes: output?.sizeBytes ?? 0,
         },
         'compaction finished',
       );
@@ -196,22 +215,25 @@ export class Compactor {
       throw error;
     } finally {
       this.running--;
+      this.runningStop = undefined;
     }
   }
 
   /**
-   * The oldest timestamp that data of `key` may have outside `inputs`: the
-   * memtables' oldest write, and the minimum timestamp of every other live
-   * SSTable whose bloom filter admits the key. A tombstone marked at or after
-   * it may shadow such data, and is kept.
+   * Opens a committed compaction's output for reads. It was whole when the
+   * job committed; if it cannot be opened now, neither the inputs nor the
+   * output can be trusted to be the table's data until the next start-up
+   * settles it from the committed log, so compaction stops until then.
    */
-  private maxPurgeableTimestampMicros(key: Uint8Array, inputs: ReadonlySet<SSTableReader>): number {
-    let min = this.host.memtableMinTimestampMicros();
-    for (const reader of this.host.sstables.readers) {
-      if (reader.stats.minTimestampMicros < min && !inputs.has(reader) && reader.mightContain(key)) {
-        min = reader.stats.minTimestampMicros;
-      }
+  private async openOutput(generation: number): Promise<SSTableReader> {
+    try {
+      return await SSTableReader.open(this.host.fs, this.host.directory, generation, this.host.readerOptions);
+    } catch (error) {
+      throw new CompactionInDoubtError(
+        ErrorCodes.IO,
+        `the output of a committed compaction, SSTable ${generation}, could not be opened`,
+        { cause: error },
+      );
     }
-    return min;
   }
 }

@@ -5,21 +5,21 @@ import { ErrorCodes, initChecksums, isRingtailError, liveCell, nodeFileSystem } 
 import { Memtable } from '@ringtail/memtable';
 import { SSTableReader } from '@ringtail/sstable';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { WorkerFlushExecutor } from '../src/flush/executor.js';
+import { WorkerExecutor } from '../src/background/executor.js';
 
-const TABLE = 'flush-worker-test';
+const TABLE = 'background-worker-test';
 const dirs: string[] = [];
-const executors: WorkerFlushExecutor[] = [];
+const executors: WorkerExecutor[] = [];
 beforeAll(() => initChecksums());
 afterEach(async () => {
   for (const executor of executors.splice(0)) await executor.close();
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });
 
-async function setup(): Promise<{ dir: string; executor: WorkerFlushExecutor }> {
-  const dir = await mkdtemp(join(tmpdir(), 'ringtail-flush-worker-'));
+async function setup(): Promise<{ dir: string; executor: WorkerExecutor }> {
+  const dir = await mkdtemp(join(tmpdir(), 'ringtail-background-worker-'));
   dirs.push(dir);
-  const executor = new WorkerFlushExecutor();
+  const executor = new WorkerExecutor();
   executors.push(executor);
   return { dir, executor };
 }
@@ -43,13 +43,13 @@ function frozenMemtable(partitions: number): Memtable {
   return memtable;
 }
 
-describe('the flush worker', () => {
+describe('the background worker', () => {
   it('writes an SSTable holding what the memtable held, several jobs at once', async () => {
     const { dir, executor } = await setup();
     const memtables = [frozenMemtable(500), frozenMemtable(20), frozenMemtable(1)];
     await Promise.all(
       memtables.map((memtable, i) =>
-        executor.run({ directory: dir, generation: i + 1, partitions: memtable.encoded() }),
+        executor.flush({ directory: dir, generation: i + 1, partitions: memtable.encoded() }),
       ),
     );
     for (const [i, memtable] of memtables.entries()) {
@@ -67,19 +67,19 @@ describe('the flush worker', () => {
     const encoded = memtable.encoded();
     // An address that points nowhere: the worker's read of the slab refuses it.
     const broken = { ...encoded, addresses: Float64Array.of(encoded.addresses[0]!, 7 * 2 ** 20) };
-    const failure = await executor.run({ directory: dir, generation: 1, partitions: broken }).catch((e) => e);
+    const failure = await executor.flush({ directory: dir, generation: 1, partitions: broken }).catch((e) => e);
     expect(isRingtailError(failure, ErrorCodes.INVALID_ARGUMENT)).toBe(true);
     expect(await readdir(dir)).toEqual([]);
-    await executor.run({ directory: dir, generation: 2, partitions: encoded });
+    await executor.flush({ directory: dir, generation: 2, partitions: encoded });
     expect((await readdir(dir)).filter((f) => f.endsWith('TOC.txt'))).toHaveLength(1);
   });
 
   it('fails the jobs still running when it is closed, and starts afresh for the next', async () => {
     const { dir, executor } = await setup();
-    const running = executor.run({ directory: dir, generation: 1, partitions: frozenMemtable(3000).encoded() });
+    const running = executor.flush({ directory: dir, generation: 1, partitions: frozenMemtable(3000).encoded() });
     await executor.close();
     expect(isRingtailError(await running.catch((e) => e), ErrorCodes.CLOSED)).toBe(true);
-    await executor.run({ directory: join(dir, 'again'), generation: 1, partitions: frozenMemtable(5).encoded() });
+    await executor.flush({ directory: join(dir, 'again'), generation: 1, partitions: frozenMemtable(5).encoded() });
     expect((await readdir(join(dir, 'again'))).some((f) => f.endsWith('TOC.txt'))).toBe(true);
   });
 });
