@@ -42,8 +42,12 @@ export interface NodeOptions {
   logger?: PinoLogger;
   /** Builds the query handler once storage and the schema are open. Default: the CQL handler (query/cql-handler.ts). */
   queryHandler?: QueryHandlerFactory;
-  /** Storage tuning (commit-log sync mode, flush thresholds). */
-  storage?: Pick<StorageOptions, 'commitLog' | 'memtableFlushBytes' | 'commitLogFlushBytes'>;
+  /**
+   * Storage tuning (commit-log sync mode, flush thresholds, where flushes and
+   * compactions run). `backgroundWorker` defaults to true when `start` is
+   * given no runtime (the real file system), else false.
+   */
+  storage?: Pick<StorageOptions, 'commitLog' | 'memtableFlushBytes' | 'commitLogFlushBytes' | 'backgroundWorker'>;
 }
 
 /** The engine's on-demand compaction, when this build of storage has it. */
@@ -89,15 +93,16 @@ export class Node {
   }
 
   /** Validates `config`, listens, opens storage; resolves once the node serves. */
-  static async start(
-    config: NodeConfig,
-    runtime: Runtime = systemRuntime(nodeFileSystem()),
-    options: NodeOptions = {},
-  ): Promise<Node> {
-    const node = new Node(validateNodeConfig(config), runtime, options.logger ?? createLogger());
+  static async start(config: NodeConfig, runtime?: Runtime, options: NodeOptions = {}): Promise<Node> {
+    const node = new Node(
+      validateNodeConfig(config),
+      runtime ?? systemRuntime(nodeFileSystem()),
+      options.logger ?? createLogger(),
+    );
     await node.listen();
     try {
-      await node.open(options);
+      // On the real file system, flushes and compactions run on a second core (storage's background worker).
+      await node.open({ ...options, storage: { backgroundWorker: runtime === undefined, ...options.storage } });
     } catch (error) {
       await node.cluster?.stop({ announce: false }).catch(() => {});
       await node.http.close();

@@ -141,7 +141,10 @@ export interface OpenStorageOptions {
   readonly runtime: Runtime;
   readonly dataDirectory: string;
   readonly logger: Logger;
-  readonly storage?: Pick<StorageOptions, 'commitLog' | 'memtableFlushBytes' | 'commitLogFlushBytes'>;
+  readonly storage?: Pick<
+    StorageOptions,
+    'commitLog' | 'memtableFlushBytes' | 'commitLogFlushBytes' | 'backgroundWorker'
+  >;
 }
 
 /** Opens storage with the schema table and every table of the persisted schema; see the header. */
