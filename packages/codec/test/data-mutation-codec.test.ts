@@ -7,6 +7,7 @@ import {
   encodeMutation,
   encodeMutationInto,
   MUTATION_FORMAT_VERSION,
+  writePartitionBody,
 } from '../src/data/mutation-codec.js';
 import type { Mutation, PartitionUpdate } from '../src/data/partition-update.js';
 import { emptyRow, type Row } from '../src/data/row.js';
@@ -103,6 +104,24 @@ describe('mutation codec', () => {
     expect(hex(encodeMutationInto(scratch, EXAMPLE_2))).toBe(EXAMPLE_2_HEX);
     expect(hex(encodeMutationInto(scratch, EXAMPLE_1))).toBe(EXAMPLE_1_HEX);
     expect(hex(encodeMutationInto(scratch, EXAMPLE_2))).toBe(EXAMPLE_2_HEX);
+  });
+
+  it("says where each update's partition body lies in the record", () => {
+    const scratch = new BinaryWriter(8);
+    const bounds: number[] = [7, 7, 7, 7, 7, 7, 7, 7];
+    fc.assert(
+      fc.property(fc.oneof(mutationArb(WIDE_DOMAIN), mutationArb(SMALL_DOMAIN)), (mutation) => {
+        const record = encodeMutationInto(scratch, mutation, bounds);
+        expect(bounds.length).toBe(2 * mutation.updates.length);
+        for (const [i, update] of mutation.updates.entries()) {
+          const body = new BinaryWriter();
+          writePartitionBody(body, update);
+          expect(hex(record.subarray(bounds[2 * i], bounds[2 * i + 1]))).toBe(hex(body.finish()));
+        }
+        expect(hex(record)).toBe(hex(encodeMutation(mutation)));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('round-trips random mutations', () => {

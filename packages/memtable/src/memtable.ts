@@ -96,6 +96,7 @@ export class Memtable {
   private readonly scratch = new BinaryWriter(1024);
   /** The update `merge` applies and the heap it added: fields, so that the bound merge allocates no closure. */
   private incoming: PartitionUpdate | undefined;
+  private incomingBody: Uint8Array | undefined;
   private incomingBytes = 0;
   private readonly mergeBound = (existing: Entry | undefined): Entry => this.merge(existing);
   /** Heap outside the slabs: the tree, positions and partitions held as objects. */
@@ -114,11 +115,14 @@ export class Memtable {
   /**
    * Merges `update` in. Returns the change in `sizeBytes`. The memtable may
    * keep the update's rows, cells and values rather than copies: the caller
-   * must not modify them afterwards. Throws RT_INVALID_ARGUMENT for a
-   * malformed update or one of another table, and RT_CLOSED once frozen;
+   * must not modify them afterwards. `body`, if given, must be the update's
+   * encoding by writePartitionBody (the storage engine has it from the
+   * commit-log record): a partition new to the memtable then keeps a copy of
+   * it rather than encoding the update again. Throws RT_INVALID_ARGUMENT for
+   * a malformed update or one of another table, and RT_CLOSED once frozen;
    * either way nothing is applied.
    */
-  apply(update: PartitionUpdate): number {
+  apply(update: PartitionUpdate, body?: Uint8Array): number {
     if (this.isFrozen) {
       throw new RingtailError(ErrorCodes.CLOSED, `the memtable of table ${this.tableId} is frozen for flushing`);
     }
@@ -132,11 +136,13 @@ export class Memtable {
     const partitions = this.partitions;
     const countBefore = partitions.size;
     this.incoming = update;
+    this.incomingBody = body;
     this.incomingBytes = 0;
     try {
       partitions.compute(position, this.mergeBound);
     } finally {
       this.incoming = undefined;
+      this.incomingBody = undefined;
     }
     let deltaBytes = this.incomingBytes;
     if (partitions.size !== countBefore) {
@@ -158,10 +164,13 @@ export class Memtable {
     }
     const merged = existing === undefined ? incoming : mergePartitions(this.decode(existing), incoming);
     if (fitsSlab(merged)) {
-      const scratch = this.scratch;
-      scratch.reset();
-      writePartitionBody(scratch, merged);
-      const body = scratch.view();
+      let body = existing === undefined ? this.incomingBody : undefined;
+      if (body === undefined) {
+        const scratch = this.scratch;
+        scratch.reset();
+        writePartitionBody(scratch, merged);
+        body = scratch.view();
+      }
       if (body.length <= MAX_SLAB_RECORD_BYTES) {
         const bytesBefore = this.slabs.bytes;
         const address = this.slabs.append(body);

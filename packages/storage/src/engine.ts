@@ -113,6 +113,8 @@ export class StorageEngine {
   private readonly checker = new UpdateChecker();
   /** Each write's commit-log record is encoded here; the commit log copies it before append returns. */
   private readonly recordScratch = new BinaryWriter(4096);
+  /** Where each update's partition body lies in the record just encoded (encodeMutationInto). */
+  private readonly bodyBounds: number[] = [];
   private readonly memtableFlushBytes: number;
   private readonly memtableSpaceBytes: number;
   private readonly maxBlockedWrites: number;
@@ -248,8 +250,13 @@ export class StorageEngine {
   }
 
   private writeNow(mutation: Mutation, stores: readonly TableStore[]): Promise<void> {
-    const ticket = this.log.append(encodeMutationInto(this.recordScratch, mutation));
-    for (let i = 0; i < stores.length; i++) stores[i]!.apply(mutation.updates[i]!);
+    const bounds = this.bodyBounds;
+    const record = encodeMutationInto(this.recordScratch, mutation, bounds);
+    const ticket = this.log.append(record);
+    // Each memtable takes its update's bytes from the record (valid until the next write) rather than encoding it again.
+    for (let i = 0; i < stores.length; i++) {
+      stores[i]!.apply(mutation.updates[i]!, record.subarray(bounds[2 * i]!, bounds[2 * i + 1]!));
+    }
     for (const store of stores) {
       if (store.memtableBytes >= this.memtableFlushBytes) this.flushInBackground(store);
     }

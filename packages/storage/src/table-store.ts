@@ -249,8 +249,9 @@ export class TableStore {
     return this.flushedUpToPosition !== undefined && comparePositions(position, this.flushedUpToPosition) <= 0;
   }
 
-  apply(update: PartitionUpdate): void {
-    this.active.apply(update);
+  /** `body`: the update's encoded partition body, if the caller has it (see Memtable.apply). */
+  apply(update: PartitionUpdate, body?: Uint8Array): void {
+    this.active.apply(update, body);
   }
 
   /** The partition as merged from every memtable and SSTable, or undefined if no source has it. */

@@ -147,6 +147,11 @@ export class BinaryWriter {
     this.bytesWithLength(encoder.encode(value));
   }
 
+  /** Bytes written so far: where the next write lands in view(). */
+  get size(): number {
+    return this.length;
+  }
+
   /** Forgets what was written, keeping the buffer: for a writer reused from one encode to the next. */
   reset(): void {
     this.length = 0;

@@ -130,11 +130,6 @@ export function writePartitionBody(w: BinaryWriter, update: PartitionUpdate): vo
   }
 }
 
-function writeUpdate(w: BinaryWriter, update: PartitionUpdate): void {
-  w.utf8(update.tableId);
-  writePartitionBody(w, update);
-}
-
 /** Reads what writePartitionBody wrote, checking every ordering invariant. */
 export function readPartitionBody(r: BinaryReader, tableId: string): PartitionUpdate {
   const key = r.bytesWithLength();
@@ -171,18 +166,29 @@ export function encodeMutation(mutation: Mutation): Uint8Array {
 /**
  * The encoding of `mutation` in `scratch`, without a copy: valid until
  * `scratch` is used again. For a caller that copies it at once (the commit
- * log does), it spares a buffer allocation per write.
+ * log does), it spares a buffer allocation per write. Given `bodyBounds`,
+ * it is filled with where each update's partition body (writePartitionBody)
+ * starts and ends in the result: `[start0, end0, start1, end1, …]`, so that a
+ * memtable can keep those bytes without encoding the update again.
  */
-export function encodeMutationInto(scratch: BinaryWriter, mutation: Mutation): Uint8Array {
+export function encodeMutationInto(scratch: BinaryWriter, mutation: Mutation, bodyBounds?: number[]): Uint8Array {
   scratch.reset();
-  writeMutation(scratch, mutation);
+  writeMutation(scratch, mutation, bodyBounds);
   return scratch.view();
 }
 
-function writeMutation(w: BinaryWriter, mutation: Mutation): void {
+function writeMutation(w: BinaryWriter, mutation: Mutation, bodyBounds?: number[]): void {
   w.u8(MUTATION_FORMAT_VERSION);
-  w.uvarint(mutation.updates.length);
-  for (const update of mutation.updates) writeUpdate(w, update);
+  const updates = mutation.updates;
+  w.uvarint(updates.length);
+  if (bodyBounds !== undefined) bodyBounds.length = 2 * updates.length;
+  for (let i = 0; i < updates.length; i++) {
+    const update = updates[i]!;
+    w.utf8(update.tableId);
+    if (bodyBounds !== undefined) bodyBounds[2 * i] = w.size;
+    writePartitionBody(w, update);
+    if (bodyBounds !== undefined) bodyBounds[2 * i + 1] = w.size;
+  }
 }
 
 export function decodeMutation(bytes: Uint8Array): Mutation {
