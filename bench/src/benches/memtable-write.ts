@@ -5,16 +5,20 @@
  * into a plain SortedStringMap under their partition positions, which any
  * memtable must compute and insert. Both sides get the same pre-built
  * updates, as a commit-log replay or the write path hands them over.
- * `details` also has the map fed precomputed positions (the structure alone)
- * and partitionPosition alone. Each figure is the median of ROUNDS runs.
+ * `details` also has the memtable given each update's encoding as the
+ * storage engine gives it (from the commit-log record), the map fed
+ * precomputed positions (the structure alone) and partitionPosition alone.
+ * Each figure is the median of ROUNDS runs.
  */
 import {
+  BinaryWriter,
   initChecksums,
   liveCell,
   livePartition,
   type PartitionUpdate,
   partitionPosition,
   seededRandom,
+  writePartitionBody,
 } from '@ringtail/codec';
 import { Memtable, SortedStringMap } from '@ringtail/memtable';
 import { type Bench, type BenchResult, formatRate, makeResult } from '../result.js';
@@ -78,7 +82,15 @@ function verify(updates: PartitionUpdate[]): void {
     const written = byPosition.get(position) ?? fail('scan yielded a partition never written');
     const live = livePartition(partition, NOW_SEC);
     const cell = live.rows[0]?.cells[0];
-    if (live.rows.length !== 1 || cell !== written.rows[0]!.cells[0]) fail(`partition ${count} reads back wrong`);
+    const expected = written.rows[0]!.cells[0]!;
+    if (
+      live.rows.length !== 1 ||
+      cell === undefined ||
+      cell.timestampMicros !== expected.timestampMicros ||
+      !Buffer.from(cell.value!).equals(expected.value!)
+    ) {
+      fail(`partition ${count} reads back wrong`);
+    }
     previous = position;
     count++;
   }
@@ -89,6 +101,16 @@ function timeMemtable(updates: PartitionUpdate[]): number {
   const memtable = new Memtable({ tableId: TABLE_ID });
   const start = performance.now();
   for (let i = 0; i < updates.length; i++) memtable.apply(updates[i]!);
+  const elapsedMs = performance.now() - start;
+  if (memtable.partitionCount !== UPDATES) fail('memtable lost partitions');
+  return (UPDATES * 1000) / elapsedMs;
+}
+
+/** As the storage engine applies writes: with each update's encoding, which it has from the commit-log record. */
+function timeMemtableWithBodies(updates: PartitionUpdate[], bodies: Uint8Array[]): number {
+  const memtable = new Memtable({ tableId: TABLE_ID });
+  const start = performance.now();
+  for (let i = 0; i < updates.length; i++) memtable.apply(updates[i]!, bodies[i]!);
   const elapsedMs = performance.now() - start;
   if (memtable.partitionCount !== UPDATES) fail('memtable lost partitions');
   return (UPDATES * 1000) / elapsedMs;
@@ -134,9 +156,20 @@ async function run(): Promise<BenchResult> {
   const updates = makeUpdates();
   verify(updates);
   const positions = updates.map((u) => partitionPosition(u.key));
+  const bodies = updates.map((u) => {
+    const w = new BinaryWriter();
+    writePartitionBody(w, u);
+    return w.finish();
+  });
   // Steadier figures under `node --expose-gc`: each run starts from a collected heap.
   const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});
-  const runs: Record<string, number[]> = { memtable: [], map: [], mapPrecomputed: [], positions: [] };
+  const runs: Record<string, number[]> = {
+    memtable: [],
+    memtableWithBodies: [],
+    map: [],
+    mapPrecomputed: [],
+    positions: [],
+  };
   const measure = (name: string, time: () => number) => {
     collect();
     runs[name]!.push(time());
@@ -150,6 +183,7 @@ async function run(): Promise<BenchResult> {
       measure('map', () => timeMap(updates));
       measure('memtable', () => timeMemtable(updates));
     }
+    measure('memtableWithBodies', () => timeMemtableWithBodies(updates, bodies));
     measure('mapPrecomputed', () => timeMapPrecomputed(updates, positions));
     measure('positions', () => timePositions(updates));
   }
