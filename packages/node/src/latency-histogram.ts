@@ -2,11 +2,14 @@
  * A Prometheus histogram of durations by label set, for the metrics updated on
  * every request. It exposes exactly what prom-client's Histogram exposes for
  * the same observations (test/metrics.test.ts compares the two), at a fraction
- * of the cost per observation: a series is found by one string key and its
- * buckets are an array, where prom-client validates and hashes the label
- * object and keys its buckets by their bounds as object properties — a
- * number-to-string conversion and lookup on every observation (profiled: its
- * two histograms were about 5% of a single-row INSERT over HTTP).
+ * of the cost per observation: a series is found through one Map per label,
+ * by the label values as they are (no key string is built), and its buckets
+ * are an array, where prom-client validates and hashes the label object and
+ * keys its buckets by their bounds as object properties — a number-to-string
+ * conversion and lookup on every observation (profiled: its two histograms
+ * were about 5% of a single-row INSERT over HTTP). The Maps take 0.05 µs per
+ * observation where one key string joined from the values took 0.3 µs
+ * (measured in a loop of observations).
  *
  * It is registered on a prom-client Registry as a metric object: the Registry
  * reads `name`, `help`, `type` and `aggregator`, and calls `get()`,
@@ -48,41 +51,61 @@ interface ExposedValue {
   readonly exemplar?: null;
 }
 
+/** Series by their label values: one level per label name, the last level's values are series. */
+type SeriesIndex<T extends string> = Map<string, SeriesIndex<T> | HistogramSeries<T>>;
+
 export class LatencyHistogram<T extends string> {
   readonly type = 'histogram';
   readonly aggregator = 'sum';
-  private readonly series = new Map<string, HistogramSeries<T>>();
+  /** In the order first observed, which is the order of the exposition (prom-client's too). */
+  private readonly series: HistogramSeries<T>[] = [];
+  private readonly index: SeriesIndex<T> = new Map();
 
   constructor(
     readonly name: string,
     readonly help: string,
+    private readonly labelNames: readonly T[],
     private readonly upperBounds: readonly number[],
     registry: Registry,
   ) {
+    if (labelNames.length === 0) throw new RangeError(`histogram ${name} needs at least one label name`);
     // A metric object of prom-client's shape; its types name only prom-client's own classes.
     registry.registerMetric(this as unknown as Metric);
   }
 
-  /**
-   * The series of one label set: `key` must identify the label values (callers
-   * join them), `labels` makes them the first time the key is seen.
-   */
-  seriesFor(key: string, labels: () => Readonly<Record<T, string>>): HistogramSeries<T> {
-    let series = this.series.get(key);
+  /** The series of one label set: `values[i]` is the value of `labelNames[i]`. */
+  seriesOf(values: readonly string[]): HistogramSeries<T> {
+    const last = this.labelNames.length - 1;
+    let level = this.index;
+    for (let i = 0; i < last; i++) {
+      let next = level.get(values[i]!) as SeriesIndex<T> | undefined;
+      if (next === undefined) {
+        next = new Map();
+        level.set(values[i]!, next);
+      }
+      level = next;
+    }
+    let series = level.get(values[last]!) as HistogramSeries<T> | undefined;
     if (series === undefined) {
-      series = new HistogramSeries(labels(), this.upperBounds);
-      this.series.set(key, series);
+      const labels = {} as Record<T, string>;
+      this.labelNames.forEach((name, i) => {
+        labels[name] = values[i]!;
+      });
+      series = new HistogramSeries(labels, this.upperBounds);
+      level.set(values[last]!, series);
+      this.series.push(series);
     }
     return series;
   }
 
   /** Every label set observed so far. */
   allSeries(): Iterable<HistogramSeries<T>> {
-    return this.series.values();
+    return this.series;
   }
 
   reset(): void {
-    this.series.clear();
+    this.series.length = 0;
+    this.index.clear();
   }
 
   /** What the Registry formats: bucket lines carry `le` as their own label and the series' labels as shared ones. */
@@ -101,7 +124,7 @@ export class LatencyHistogram<T extends string> {
 
   private values(): ExposedValue[] {
     const values: ExposedValue[] = [];
-    for (const series of this.series.values()) {
+    for (const series of this.series) {
       const sharedLabels = series.labels;
       let cumulative = 0;
       this.upperBounds.forEach((le, i) => {

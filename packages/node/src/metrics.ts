@@ -65,6 +65,7 @@ export class NodeMetrics implements StatementMetrics {
     this.requestSeconds = new LatencyHistogram(
       'ringtail_http_request_duration_seconds',
       'Time from receiving an HTTP request to sending its answer',
+      ['route', 'method', 'status'],
       LATENCY_BUCKETS_SECONDS,
       this.registry,
     );
@@ -78,6 +79,7 @@ export class NodeMetrics implements StatementMetrics {
     this.statementSeconds = new LatencyHistogram(
       'ringtail_cql_statement_duration_seconds',
       'Time to execute one CQL statement',
+      ['type', 'outcome'],
       LATENCY_BUCKETS_SECONDS,
       this.registry,
     );
@@ -176,13 +178,11 @@ export class NodeMetrics implements StatementMetrics {
 
   /** `route` is the route pattern (`/cql`), never the raw URL, so labels stay bounded. */
   observeRequest(route: string, method: string, status: number, seconds: number): void {
-    this.requestSeconds
-      .seriesFor(`${route}\0${method}\0${status}`, () => ({ route, method, status: String(status) }))
-      .observe(seconds);
+    this.requestSeconds.seriesOf([route, method, String(status)]).observe(seconds);
   }
 
   recordStatement(type: StatementKind, seconds: number, outcome: StatementOutcome): void {
-    this.statementSeconds.seriesFor(`${type}\0${outcome}`, () => ({ type, outcome })).observe(seconds);
+    this.statementSeconds.seriesOf([type, outcome]).observe(seconds);
   }
 
   render(): Promise<string> {

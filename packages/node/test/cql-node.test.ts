@@ -89,6 +89,29 @@ describe('CQL on a node', () => {
     expect(await (await fetch(`${node.httpUrl}/metrics`)).text()).not.toContain('table="kv"');
   });
 
+  it('answers a write that storage refuses with its error, counts it, and keeps serving', async () => {
+    // Records of at most half a segment: a 40 KB value is more than the commit log takes.
+    const node = await Node.start(testConfig(await tempDir()), undefined, {
+      logger: capturingLogger().logger,
+      storage: { commitLog: { segmentSizeBytes: 64 * 1024 } },
+    });
+    nodes.push(node);
+    await cql(node, KEYSPACE);
+    await cql(node, 'CREATE TABLE ks.b (k int PRIMARY KEY, v blob)');
+    const big = `0x${'ab'.repeat(40 * 1024)}`;
+    const refused = await cql(node, 'INSERT INTO ks.b (k, v) VALUES (?, ?)', { params: [1, big] });
+    expect(refused).toMatchObject({ error: 'InvalidRequest', message: expect.stringContaining('commit log record') });
+    expect(await cql(node, 'INSERT INTO ks.b (k, v) VALUES (?, ?)', { params: [2, '0x01'] })).toEqual({
+      applied: true,
+    });
+    // The refused row is nowhere: only the second one reads back.
+    expect((await cql(node, 'SELECT k FROM ks.b')).rows).toEqual([{ k: 2 }]);
+    const metrics = await (await fetch(`${node.httpUrl}/metrics`)).text();
+    expect(metrics).toContain('ringtail_cql_statements_total{type="insert",outcome="invalid"} 1');
+    expect(metrics).toContain('ringtail_cql_statements_total{type="insert",outcome="ok"} 1');
+    expect(metrics).toContain('ringtail_http_in_flight_requests 0');
+  });
+
   it('refuses, with a 400, a query that would examine more than 100,000 rows', async () => {
     const { node } = await startNode(await tempDir());
     await cql(node, KEYSPACE);

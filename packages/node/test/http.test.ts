@@ -219,6 +219,8 @@ describe('POST /cql', () => {
     expect(response.json()).toEqual({ error: 'ServerError', message: expect.stringContaining('request req-') });
     const logged = h.records.find((r) => r.msg === 'request failed');
     expect(logged).toMatchObject({ level: 50, route: '/cql', method: 'POST' });
+    // Logged through the request's logger: with the id the client was told.
+    expect(response.json().message).toContain(`request ${logged?.reqId as string};`);
     expect(logged?.err).toMatchObject({ stack: expect.stringContaining('secret detail') });
   });
 

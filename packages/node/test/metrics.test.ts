@@ -28,7 +28,7 @@ const observation = fc.record({
 function both(observations: readonly { route: string; status: string; seconds: number }[]) {
   const ours = new Registry();
   const theirs = new Registry();
-  const histogram = new LatencyHistogram<Label>(NAME, HELP, LATENCY_BUCKETS_SECONDS, ours);
+  const histogram = new LatencyHistogram<Label>(NAME, HELP, ['route', 'status'], LATENCY_BUCKETS_SECONDS, ours);
   const reference = new Histogram<Label>({
     name: NAME,
     help: HELP,
@@ -37,7 +37,7 @@ function both(observations: readonly { route: string; status: string; seconds: n
     registers: [theirs],
   });
   for (const { route, status, seconds } of observations) {
-    histogram.seriesFor(`${route}\0${status}`, () => ({ route, status })).observe(seconds);
+    histogram.seriesOf([route, status]).observe(seconds);
     reference.observe({ route, status }, seconds);
   }
   return { ours, theirs, histogram };
@@ -60,11 +60,14 @@ describe('LatencyHistogram', () => {
     ours.resetMetrics();
     expect([...histogram.allSeries()]).toEqual([]);
     expect(await ours.metrics()).toBe(`# HELP ${NAME} ${HELP}\n# TYPE ${NAME} histogram\n`);
+    // The same label set observed again is a new series, exposed again.
+    histogram.seriesOf(['/cql', '200']).observe(0.002);
+    expect([...histogram.allSeries()].map((s) => [s.labels, s.count])).toEqual([[{ route: '/cql', status: '200' }, 1]]);
   });
 
   it('refuses a duration that is not a finite number', () => {
     const { histogram } = both([]);
-    const series = histogram.seriesFor('x\x100', () => ({ route: 'x', status: '200' }));
+    const series = histogram.seriesOf(['x', '200']);
     expect(() => series.observe(Number.NaN)).toThrow(TypeError);
     expect(series.count).toBe(0);
   });

@@ -1,5 +1,6 @@
 /** The statement cache (src/query/statement-cache.ts): the parser's answer, kept within its bounds. */
 import { CqlSyntaxError, parseStatement } from '@ringtail/cql';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { StatementCache } from '../src/query/statement-cache.js';
 
@@ -54,5 +55,31 @@ describe('StatementCache', () => {
     expect(parsed).toEqual(parseStatement(text));
     expect(cache.parse(text)).not.toBe(parsed);
     expect(cache.size).toBe(0);
+  });
+
+  it('keeps what a least-recently-used list of the same bounds keeps, over any sequence of texts', () => {
+    // Texts of 1 to 3 digits, so that the character bound evicts too.
+    const text = fc.constantFrom(1, 2, 3, 10, 20, 300).map(insert);
+    fc.assert(
+      fc.property(fc.array(text, { maxLength: 40 }), fc.integer({ min: 1, max: 4 }), (texts, maxEntries) => {
+        const maxChars = 3 * insert(1).length;
+        const cache = new StatementCache(maxEntries, maxChars, 1024);
+        const model: string[] = []; // least recently used first
+        const trees = new Map<string, unknown>();
+        for (const t of texts) {
+          const wasKept = model.includes(t);
+          const tree = cache.parse(t);
+          if (wasKept) expect(tree).toBe(trees.get(t));
+          else expect(tree).not.toBe(trees.get(t));
+          trees.set(t, tree);
+          if (wasKept) model.splice(model.indexOf(t), 1);
+          model.push(t);
+          let chars = model.reduce((sum, m) => sum + m.length, 0);
+          while (model.length > maxEntries || chars > maxChars) chars -= model.shift()!.length;
+          expect(cache.size).toBe(model.length);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -7,32 +7,35 @@
 import { type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import Fastify, {
+  type FastifyBaseLogger,
   type FastifyError,
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
   LogController,
 } from 'fastify';
-import type { Logger as PinoLogger } from 'pino';
 import { TIMEOUT_CHECK_INTERVAL_MS } from '../constants.js';
 import { adminRoutes } from './admin-routes.js';
 import type { HttpApiDeps } from './api.js';
 import { cqlRoutes } from './cql-routes.js';
 import { ApiError, ERROR_STATUS, type ErrorName, toErrorReply } from './errors.js';
 import { infoRoutes } from './info-routes.js';
+import { RequestLogger } from './request-logger.js';
 
 /** Longest part of a URL quoted back in a 404 message. */
 const MAX_QUOTED_URL_CHARS = 200;
 
-export type HttpServer = FastifyInstance<Server, IncomingMessage, ServerResponse, PinoLogger>;
+export type HttpServer = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger>;
 
 export function createHttpServer(deps: HttpApiDeps): HttpServer {
   const { limits } = deps;
-  const app = Fastify({
+  const app = Fastify<Server, IncomingMessage, ServerResponse, FastifyBaseLogger>({
     // fastify's own info lines ('Server listening at ...') repeat ours; its warnings and errors stay.
     loggerInstance: deps.logger.child({}, { level: deps.logger.isLevelEnabled('warn') ? 'warn' : deps.logger.level }),
     // Per-request lines would drown the log; /metrics counts requests instead.
     logController: new LogController({ disableRequestLogging: true }),
+    // Each request's logger (with its reqId) is made only if something logs through it (request-logger.ts).
+    childLoggerFactory: (logger, bindings, options) => new RequestLogger(logger, bindings, options),
     bodyLimit: limits.bodyLimitBytes,
     requestTimeout: limits.requestTimeoutMs,
     http: {

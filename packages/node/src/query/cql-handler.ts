@@ -23,15 +23,20 @@ import {
   isSchemaStatement,
   isSystemKeyspace,
   keyspaceOf,
+  type ModificationPlan,
   type ModificationStatement,
   type PartitionSource,
+  type PlannedConditions,
   planModification,
   planSelect,
   resolveTable,
+  type Schema,
+  type SchemaStatement,
   type SelectStatement,
   type Statement,
   type StatementKind,
   type TableMetadata,
+  type TableName,
 } from '@ringtail/cql';
 import type { StorageEngine } from '@ringtail/storage';
 import {
@@ -138,19 +143,21 @@ export class CqlQueryHandler implements QueryHandler {
     this.metrics.recordStatement(kind, (this.monotonicMs() - startedMs) / 1000, outcome);
   }
 
-  private async executeStatement(statement: Statement, request: CqlRequest): Promise<CqlResponse> {
+  /**
+   * Not async: an unconditional write answers with the storage write's promise
+   * itself (modify), with no async frames around it; each frame cost
+   * promise resolutions and microtask turns on every single-row INSERT.
+   * A throw here reaches execute's catch as a rejection would.
+   */
+  private executeStatement(statement: Statement, request: CqlRequest): CqlResponse | Promise<CqlResponse> {
     const binds = bindValues(request, statement);
     const currentKeyspace = request.keyspace ?? null;
-    if (isSchemaStatement(statement)) {
-      await this.schema.change(statement, currentKeyspace);
-      return { applied: true };
-    }
+    if (isSchemaStatement(statement)) return this.changeSchema(statement, currentKeyspace);
     switch (statement.kind) {
       case 'use':
         return this.use(statement.keyspace);
       case 'truncate':
-        await this.schema.truncate(statement.table, currentKeyspace);
-        return { applied: true };
+        return this.truncate(statement.table, currentKeyspace);
       case 'select':
         checkConsistency(request.consistency, true);
         return this.select(statement, request, binds, currentKeyspace);
@@ -161,6 +168,16 @@ export class CqlQueryHandler implements QueryHandler {
         checkConsistency(request.consistency, false);
         return this.modify(statement, binds, currentKeyspace);
     }
+  }
+
+  private async changeSchema(statement: SchemaStatement, currentKeyspace: string | null): Promise<CqlAppliedResponse> {
+    await this.schema.change(statement, currentKeyspace);
+    return { applied: true };
+  }
+
+  private async truncate(table: TableName, currentKeyspace: string | null): Promise<CqlAppliedResponse> {
+    await this.schema.truncate(table, currentKeyspace);
+    return { applied: true };
   }
 
   private use(keyspace: string): CqlAppliedResponse {
@@ -194,23 +211,36 @@ export class CqlQueryHandler implements QueryHandler {
     });
   }
 
-  private async modify(
+  private modify(
     statement: ModificationStatement | BatchStatement,
     binds: BindValues,
     currentKeyspace: string | null,
-  ): Promise<CqlAppliedResponse> {
-    for (const s of statement.kind === 'batch' ? statement.statements : [statement]) {
-      checkUserModifiable(keyspaceOf(s.table, currentKeyspace));
+  ): CqlAppliedResponse | Promise<CqlAppliedResponse> {
+    if (statement.kind === 'batch') {
+      for (const s of statement.statements) checkUserModifiable(keyspaceOf(s.table, currentKeyspace));
+    } else {
+      checkUserModifiable(keyspaceOf(statement.table, currentKeyspace));
     }
     const schema = this.schema.schema;
     const nowMicros = this.timestamps.nextMicros();
     const plan = planModification(statement, schema, { currentKeyspace, binds, nowMicros, random: this.random });
     const conditions = plan.conditions;
-    if (conditions === undefined) {
-      if (plan.mutation.updates.length > 0) await this.engine.write(plan.mutation);
-      // Not `{applied: true, ...warnings}` as below: spreading takes V8's slow path, and this is every write.
-      return plan.warnings.length > 0 ? { applied: true, warnings: [...plan.warnings] } : { applied: true };
-    }
+    if (conditions !== undefined) return this.conditionalWrite(statement, schema, plan, conditions, nowMicros);
+    // Not `{applied: true, ...warnings}` as below: spreading takes V8's slow path, and this is every write.
+    const response: CqlAppliedResponse =
+      plan.warnings.length > 0 ? { applied: true, warnings: [...plan.warnings] } : { applied: true };
+    if (plan.mutation.updates.length === 0) return response;
+    return this.engine.write(plan.mutation).then(() => response);
+  }
+
+  /** A write with IF conditions: read, check and write its partition under the partition's lock. */
+  private async conditionalWrite(
+    statement: ModificationStatement | BatchStatement,
+    schema: Schema,
+    plan: ModificationPlan,
+    conditions: PlannedConditions,
+    nowMicros: number,
+  ): Promise<CqlAppliedResponse> {
     const warnings = plan.warnings.length > 0 ? { warnings: [...plan.warnings] } : {};
     const table = schema.keyspaces.get(conditions.keyspace)?.tables.get(conditions.table);
     if (table === undefined) throw new Error(`planned conditions name an unknown table ${conditions.table}`);

@@ -19,6 +19,8 @@ import { parseStatement, type Statement } from '@ringtail/cql';
 export class StatementCache {
   /** In order of last use, oldest first (a Map iterates in insertion order). */
   private readonly entries = new Map<string, Statement>();
+  /** The text used last, at the end of `entries`: using it again leaves the order as it is. */
+  private newest: string | undefined;
   private chars = 0;
 
   constructor(
@@ -35,8 +37,13 @@ export class StatementCache {
   parse(text: string): Statement {
     const cached = this.entries.get(text);
     if (cached !== undefined) {
-      this.entries.delete(text);
-      this.entries.set(text, cached);
+      // Moving an entry to the end is a delete and an insert, whose holes make the Map
+      // rehash every few requests; a client repeating one statement never needs it.
+      if (text !== this.newest) {
+        this.entries.delete(text);
+        this.entries.set(text, cached);
+        this.newest = text;
+      }
       return cached;
     }
     const statement = parseStatement(text);
@@ -46,6 +53,7 @@ export class StatementCache {
 
   private add(text: string, statement: Statement): void {
     this.entries.set(text, statement);
+    this.newest = text;
     this.chars += text.length;
     for (const oldest of this.entries.keys()) {
       if (this.entries.size <= this.maxEntries && this.chars <= this.maxChars) break;
