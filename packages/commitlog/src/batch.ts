@@ -47,6 +47,12 @@ export class AppendTicket implements PromiseLike<CommitLogPosition> {
     public segmentId: number,
     public offset: number,
     public batch: Batch,
+    /**
+     * The log refused the record (closed, failed, or the record too large):
+     * the ticket is rejected and the record is nowhere. A caller that applies
+     * the write elsewhere once it is logged (a memtable) must not.
+     */
+    readonly refused = false,
   ) {}
 
   /**

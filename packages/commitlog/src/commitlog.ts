@@ -285,7 +285,7 @@ export class CommitLog {
         ),
       );
     }
-    return new AppendTicket(-1, -1, batch);
+    return new AppendTicket(-1, -1, batch, true);
   }
 
   /** Encodes a record into the staging buffer; the turn's end writes it. */

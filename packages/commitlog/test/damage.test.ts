@@ -161,10 +161,12 @@ describe('commit log under damage', () => {
     const directory = await tempDir();
     const log = await CommitLog.open({ runtime, directory, segmentSizeBytes: 16 * 1024 });
     await expect(CommitLog.open({ runtime, directory })).rejects.toSatisfy((e) => isRingtailError(e, 'RT_LOCKED'));
-    await expect(log.append(new Uint8Array(8 * 1024 + 1))).rejects.toSatisfy((e) =>
-      isRingtailError(e, 'RT_LIMIT_EXCEEDED'),
-    );
-    await log.append(new Uint8Array(8 * 1024));
+    const tooLarge = log.append(new Uint8Array(8 * 1024 + 1));
+    expect(tooLarge.refused).toBe(true);
+    await expect(tooLarge).rejects.toSatisfy((e) => isRingtailError(e, 'RT_LIMIT_EXCEEDED'));
+    const accepted = log.append(new Uint8Array(8 * 1024));
+    expect(accepted.refused).toBe(false);
+    await accepted;
     await log.close();
     const reopened = await CommitLog.open({ runtime, directory });
     expect((await replayDigests(reopened)).map((r) => r.length)).toEqual([8 * 1024]);

@@ -253,6 +253,8 @@ export class StorageEngine {
     const bounds = this.bodyBounds;
     const record = encodeMutationInto(this.recordScratch, mutation, bounds);
     const ticket = this.log.append(record);
+    // Refused (too large, or the log closed or failed): the write fails and must be in no memtable either.
+    if (ticket.refused) return ticket.durable;
     // Each memtable takes its update's bytes from the record (valid until the next write) rather than encoding it again.
     for (let i = 0; i < stores.length; i++) {
       stores[i]!.apply(mutation.updates[i]!, record.subarray(bounds[2 * i]!, bounds[2 * i + 1]!));

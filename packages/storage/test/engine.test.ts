@@ -155,6 +155,23 @@ describe('storage engine on the real file system', () => {
     await engine.close();
   });
 
+  it('applies no write the commit log refuses: not now, not after a restart', async () => {
+    const dir = await tempDir();
+    let engine = await StorageEngine.open(options(dir));
+    // Segments of 64 KiB take records of at most half a segment.
+    await expect(engine.write(put('users', 1, 'x'.repeat(40 * 1024)))).rejects.toSatisfy((e) =>
+      isRingtailError(e, 'RT_LIMIT_EXCEEDED'),
+    );
+    await engine.write(put('users', 2, 'small'));
+    expect(await readValue(engine, 'users', 1)).toBeUndefined();
+    expect(engine.stats('users').partitionCountEstimate).toBe(1);
+    await engine.close();
+    engine = await StorageEngine.open(options(dir));
+    expect(await readValue(engine, 'users', 1)).toBeUndefined();
+    expect(await readValue(engine, 'users', 2)).toBe('small');
+    await engine.close();
+  });
+
   it('drop removes the table directory, and replay skips the dropped table', async () => {
     const dir = await tempDir();
     let engine = await StorageEngine.open(options(dir));
