@@ -106,7 +106,7 @@ export {
   mkdirDurable,
   type OpenMode,
 } from './runtime/fs.js';
-export { nodeFileSystem } from './runtime/node-fs.js';
+export { type NodeFileSystemOptions, nodeFileSystem } from './runtime/node-fs.js';
 export { type Random, seededRandom, systemRandom } from './runtime/random.js';
 export { type Runtime, type SimulatedRuntime, simulatedRuntime, systemRuntime } from './runtime/runtime.js';
 export { type CrashOptions, type FaultSpec, SimFileSystem } from './runtime/sim-fs.js';

@@ -18,6 +18,15 @@ fsConformanceSuite('nodeFileSystem', async () => {
   return { fs: nodeFileSystem(), root, cleanup: () => rm(root, { recursive: true, force: true }) };
 });
 
+fsConformanceSuite('nodeFileSystem (blocking)', async () => {
+  const root = await tempDir();
+  return {
+    fs: nodeFileSystem({ blocking: true }),
+    root,
+    cleanup: () => rm(root, { recursive: true, force: true }),
+  };
+});
+
 fsConformanceSuite('SimFileSystem (absolute paths)', async () => {
   const fs = new SimFileSystem();
   await fs.mkdir('/data/node1');

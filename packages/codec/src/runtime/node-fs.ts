@@ -3,7 +3,7 @@
  * imports `node:fs`. It also owns the mapping from system errors to
  * RingtailError codes, which sim-fs.ts reuses so both file systems fail alike.
  */
-import { read as readCallback, readSync, write as writeCallback, writeSync } from 'node:fs';
+import { fdatasyncSync, fsyncSync, read as readCallback, readSync, write as writeCallback, writeSync } from 'node:fs';
 import {
   link,
   mkdir,
@@ -83,14 +83,30 @@ async function attempt<T>(op: string, path: string, run: () => Promise<T>): Prom
 /** Node's 'wx' is write-only; our 'wx' reads too, hence 'wx+'. */
 const NODE_OPEN_FLAGS: Record<OpenMode, string> = { r: 'r', 'r+': 'r+', wx: 'wx+', 'w+': 'w+' };
 
-export function nodeFileSystem(): FileSystem {
-  return new NodeFileSystem();
+export interface NodeFileSystemOptions {
+  /**
+   * Files read, write and sync with blocking calls on the calling thread
+   * (their promises settle at once), not through libuv's thread pool. For a
+   * worker thread whose work is file I/O — the storage engine's background
+   * worker — and never for a thread that serves requests: a blocking call
+   * stops its event loop. A thread-pool round trip costs ~60 µs of CPU on
+   * these machines against ~7 µs for a blocking 32 KiB write (measured with
+   * node:fs alone); a flush makes a thousand of them. Default false.
+   */
+  blocking?: boolean;
+}
+
+export function nodeFileSystem(options: NodeFileSystemOptions = {}): FileSystem {
+  return new NodeFileSystem(options.blocking === true);
 }
 
 class NodeFileSystem implements FileSystem {
+  constructor(private readonly blocking: boolean) {}
+
   async open(path: string, mode: OpenMode): Promise<FileHandle> {
     checkOpenMode(mode);
-    return new NodeFile(path, await attempt('open', path, () => open(path, NODE_OPEN_FLAGS[mode])));
+    const handle = await attempt('open', path, () => open(path, NODE_OPEN_FLAGS[mode]));
+    return new NodeFile(path, handle, this.blocking);
   }
 
   async readFile(path: string): Promise<Uint8Array> {
@@ -174,9 +190,15 @@ class NodeFile implements FileHandle {
   constructor(
     readonly path: string,
     private readonly handle: NodeFileHandle,
+    /** See NodeFileSystemOptions.blocking. */
+    private readonly blocking: boolean,
   ) {}
 
   async write(data: Uint8Array, position: number): Promise<void> {
+    if (this.blocking) {
+      this.writeSync(data, position);
+      return;
+    }
     this.checkOpen();
     checkPosition('position', position);
     for (let done = 0; done < data.length; ) {
@@ -202,6 +224,7 @@ class NodeFile implements FileHandle {
   }
 
   async read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<number> {
+    if (this.blocking) return this.readSync(buffer, offset, length, position);
     this.checkOpen();
     checkReadArgs(buffer, offset, length, position);
     if (length === 0) return 0;
@@ -246,12 +269,22 @@ class NodeFile implements FileHandle {
 
   async datasync(): Promise<void> {
     this.checkOpen();
-    await attempt('datasync', this.path, () => this.handle.datasync());
+    if (this.blocking) this.blockingCall('datasync', () => fdatasyncSync(this.handle.fd));
+    else await attempt('datasync', this.path, () => this.handle.datasync());
   }
 
   async sync(): Promise<void> {
     this.checkOpen();
-    await attempt('sync', this.path, () => this.handle.sync());
+    if (this.blocking) this.blockingCall('sync', () => fsyncSync(this.handle.fd));
+    else await attempt('sync', this.path, () => this.handle.sync());
+  }
+
+  private blockingCall(op: string, call: () => void): void {
+    try {
+      call();
+    } catch (error) {
+      throw fsError(op, this.path, error);
+    }
   }
 
   /** Idempotent: cleanup paths often close twice. */

@@ -15,7 +15,8 @@ import type { BackgroundReply, BackgroundRequest, LogLevel } from './messages.js
 
 if (parentPort === null) throw new Error('the background worker runs as a worker thread');
 const port = parentPort;
-const fs = nodeFileSystem();
+// Blocking file calls: this thread exists to do I/O, and a thread-pool round trip costs more CPU than the call.
+const fs = nodeFileSystem({ blocking: true });
 const ready = initChecksums();
 
 /** Logs of job `id`, posted to the engine; errors are sent as their message and code. */
