@@ -26,7 +26,9 @@ const TOKEN_BYTES = 8;
 
 /** Gathers the entries of one Index block. */
 export class IndexBlockBuilder {
-  private entries = new BinaryWriter(4096);
+  /** Reused from block to block (take() copies out of it). */
+  private readonly entries = new BinaryWriter(4096);
+  private readonly head = new BinaryWriter(8);
   count = 0;
   firstPosition = '';
 
@@ -41,14 +43,15 @@ export class IndexBlockBuilder {
 
   /** The block's payload; the builder is empty afterwards. */
   take(): Uint8Array {
-    const head = new BinaryWriter(8);
+    const head = this.head;
+    head.reset();
     head.uvarint(this.count);
-    const countBytes = head.finish();
-    const entries = this.entries.finish();
+    const countBytes = head.view();
+    const entries = this.entries.view();
     const payload = new Uint8Array(countBytes.length + entries.length);
     payload.set(countBytes);
     payload.set(entries, countBytes.length);
-    this.entries = new BinaryWriter(4096);
+    this.entries.reset();
     this.count = 0;
     this.firstPosition = '';
     return payload;

@@ -112,9 +112,10 @@ function writeBodyLength(record: Uint8Array): void {
 /**
  * Decodes a record body. Malformed bytes throw (INVALID_ARGUMENT from the
  * BinaryReader); the caller, knowing file and offset, reports corruption.
+ * With `views`, the key and values are views into `body` (see BinaryReader).
  */
-export function decodePartitionBody(body: Uint8Array, tableId: string): PartitionUpdate {
-  const r = new BinaryReader(body, 'partition record');
+export function decodePartitionBody(body: Uint8Array, tableId: string, views = false): PartitionUpdate {
+  const r = new BinaryReader(body, 'partition record', views);
   const update = readPartitionBody(r, tableId);
   if (!r.done) r.fail('trailing bytes');
   return update;

@@ -112,8 +112,9 @@ export class StatsCollector {
     const none = this.minTimestamp > this.maxTimestamp;
     return {
       tableId: this.tableId!,
-      firstKey: this.firstKey!,
-      lastKey: this.lastKey!,
+      // Copies: the keys observed may be views into a buffer the writer's caller reuses (appendEncoded).
+      firstKey: this.firstKey!.slice(),
+      lastKey: this.lastKey!.slice(),
       minTimestampMicros: none ? NO_TIMESTAMP : this.minTimestamp,
       maxTimestampMicros: none ? NO_TIMESTAMP : this.maxTimestamp,
       minLocalDeletionTimeSec: this.sawLocalDeletion ? this.minLocalDeletion : NO_DELETION_TIME,

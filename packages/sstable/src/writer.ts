@@ -163,7 +163,8 @@ export class SSTableWriter {
    */
   async appendEncoded(tableId: string, body: Uint8Array): Promise<void> {
     this.checkUsable();
-    const update = decodePartitionBody(body, tableId);
+    // Views, not copies: the partition is only checked and counted (the statistics copy the first and last keys).
+    const update = decodePartitionBody(body, tableId, true);
     validatePartition(update);
     await this.appendValidated(update, frameRecord(body, this.recordScratch));
   }

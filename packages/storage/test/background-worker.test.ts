@@ -1,11 +1,13 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ErrorCodes, initChecksums, isRingtailError, liveCell, nodeFileSystem } from '@ringtail/codec';
+import { setTimeout } from 'node:timers/promises';
+import { ErrorCodes, initChecksums, isRingtailError, liveCell, nodeFileSystem, silentLogger } from '@ringtail/codec';
 import { Memtable } from '@ringtail/memtable';
 import { SSTableReader } from '@ringtail/sstable';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WorkerExecutor } from '../src/background/executor.js';
+import { newStopFlag } from '../src/compaction/job.js';
 
 const TABLE = 'background-worker-test';
 const dirs: string[] = [];
@@ -24,12 +26,12 @@ async function setup(): Promise<{ dir: string; executor: WorkerExecutor }> {
   return { dir, executor };
 }
 
-function frozenMemtable(partitions: number): Memtable {
+function frozenMemtable(partitions: number, first = 0): Memtable {
   const memtable = new Memtable({ tableId: TABLE });
-  for (let i = 0; i < partitions; i++) {
+  for (let i = first; i < first + partitions; i++) {
     const cells = [liveCell('v', undefined, 1000 + i, Uint8Array.of(i & 0xff, 1, 2))];
     const row = { clustering: '', liveness: undefined, deletion: undefined, cells, complexDeletions: [] };
-    const key = Uint8Array.of(i >> 8, i & 0xff);
+    const key = Uint8Array.of(i >> 16, (i >> 8) & 0xff, i & 0xff);
     memtable.apply({
       tableId: TABLE,
       key,
@@ -59,6 +61,37 @@ describe('the background worker', () => {
       expect(scanned).toEqual([...memtable.scan()]);
       await reader.close();
     }
+  });
+
+  it('compacts in a thread of its own: a flush is not held up behind a long compaction', async () => {
+    const { dir, executor } = await setup();
+    for (let g = 1; g <= 3; g++) {
+      await executor.flush({ directory: dir, generation: g, partitions: frozenMemtable(40_000, g * 40_000).encoded() });
+    }
+    const job = {
+      directory: dir,
+      inputGenerations: [1, 2, 3],
+      outputGeneration: 5,
+      nowSec: 2_000_000_000,
+      gcGraceSeconds: 0,
+      memtableMinTimestampMicros: Number.MAX_SAFE_INTEGER,
+      outsideGenerations: [],
+      stop: newStopFlag(),
+    };
+    const order: string[] = [];
+    const compaction = executor.compact(job, silentLogger).then((result) => {
+      order.push('compaction');
+      return result;
+    });
+    // Once the compaction writes its output (its merge is under way), a flush starts, and is done before it.
+    while (!(await readdir(dir)).some((f) => f.includes('-5-Data'))) await setTimeout(5);
+    await executor.flush({ directory: dir, generation: 4, partitions: frozenMemtable(10).encoded() });
+    order.push('flush');
+    expect(await compaction).toEqual({ hasOutput: true, partitionsRead: 120_000, partitionsWritten: 120_000 });
+    expect(order).toEqual(['flush', 'compaction']);
+    const output = await SSTableReader.open(nodeFileSystem(), dir, 5);
+    expect(output.stats.partitionCount).toBe(120_000);
+    await output.close();
   });
 
   it('fails a job with the error code the worker met, leaving no file, and runs the next', async () => {

@@ -1,11 +1,12 @@
 /**
  * Where flushes and compactions run. Inline, on the engine's thread through
  * the engine's (injected) file system: what tests with the simulated file
- * system use. In the background worker (`backgroundWorker`), one worker
- * thread per engine does both through the real file system, so that a node's
- * writes and reads use one core and its flushes and compactions another, as
- * Cassandra's flush and compaction threads do; the engine's thread hands over
- * a frozen memtable's slabs (shared memory) or a compaction's generations.
+ * system use. In background workers (`backgroundWorker`), two worker threads
+ * per engine — one for flushes, one for compactions — do them through the
+ * real file system, so that a node's writes and reads are not slowed by
+ * them, as with Cassandra's flush and compaction threads; the engine's thread
+ * hands over a frozen memtable's slabs (shared memory) or a compaction's
+ * generations.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -43,27 +44,19 @@ interface Pending {
   reject(error: unknown): void;
 }
 
-export class WorkerExecutor implements BackgroundExecutor {
+/**
+ * One worker thread and the jobs it runs. Flushes and compactions have a
+ * lane each: a compaction of large SSTables runs for seconds without
+ * yielding (its file calls block), and a flush queued behind it would hold
+ * up every write waiting for memtable space — as Cassandra keeps flush and
+ * compaction in separate thread pools.
+ */
+class WorkerLane {
   private worker: Worker | undefined;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
 
-  async flush(job: FlushJob): Promise<void> {
-    await this.run((id) => ({ id, kind: 'flush', job }), undefined);
-  }
-
-  async compact(job: CompactionJob, logger: Logger): Promise<CompactionJobResult> {
-    return (await this.run((id) => ({ id, kind: 'compact', job }), logger))!;
-  }
-
-  async close(): Promise<void> {
-    const worker = this.worker;
-    this.worker = undefined;
-    if (worker !== undefined) await worker.terminate();
-    this.failAll(new RingtailError(ErrorCodes.CLOSED, 'the background worker was closed'));
-  }
-
-  private run(
+  run(
     request: (id: number) => BackgroundRequest,
     logger: Logger | undefined,
   ): Promise<CompactionJobResult | undefined> {
@@ -75,6 +68,13 @@ export class WorkerExecutor implements BackgroundExecutor {
       if (this.pending.size === 1) worker.ref();
       worker.postMessage(request(id));
     });
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker !== undefined) await worker.terminate();
+    this.failAll(new RingtailError(ErrorCodes.CLOSED, 'the background worker was closed'));
   }
 
   private start(): Worker {
@@ -117,5 +117,23 @@ export class WorkerExecutor implements BackgroundExecutor {
     const pending = [...this.pending.values()];
     this.pending.clear();
     for (const p of pending) p.reject(error);
+  }
+}
+
+/** Flushes in one worker thread, compactions in another (see WorkerLane). */
+export class WorkerExecutor implements BackgroundExecutor {
+  private readonly flushes = new WorkerLane();
+  private readonly compactions = new WorkerLane();
+
+  async flush(job: FlushJob): Promise<void> {
+    await this.flushes.run((id) => ({ id, kind: 'flush', job }), undefined);
+  }
+
+  async compact(job: CompactionJob, logger: Logger): Promise<CompactionJobResult> {
+    return (await this.compactions.run((id) => ({ id, kind: 'compact', job }), logger))!;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.flushes.close(), this.compactions.close()]);
   }
 }
