@@ -1,7 +1,7 @@
 /**
  * Storage-engine write throughput: ROWS single-row writes (random 16-byte key,
  * 100-byte value, one cell) through StorageEngine.write — commit log in group
- * mode, memtable, flushes and compactions in the engine's background worker,
+ * mode, memtable, flushes and compactions in the engine's background workers,
  * as a node runs it — on the real file system,
  * against classic-level (LevelDB) in the same run writing the same keys and
  * values as `db.batch()` of 1,000 puts with `sync: false`. Both sides get

@@ -101,7 +101,7 @@ export class Node {
     );
     await node.listen();
     try {
-      // On the real file system, flushes and compactions run on a second core (storage's background worker).
+      // On the real file system, flushes and compactions run in worker threads (storage's background workers).
       await node.open({ ...options, storage: { backgroundWorker: runtime === undefined, ...options.storage } });
     } catch (error) {
       await node.cluster?.stop({ announce: false }).catch(() => {});

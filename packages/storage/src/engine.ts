@@ -84,10 +84,10 @@ export interface StorageOptions {
   /** Data blocks kept for point reads, all tables together. Default DEFAULT_DATA_CACHE_BYTES; 0 turns it off. */
   dataCacheBytes?: number;
   /**
-   * Run flushes and compactions in a worker thread (background/executor.ts),
-   * through the real file system whatever `runtime.fs` is: only for an
-   * engine on the real file system. Default false: they run on the engine's
-   * thread through `runtime.fs`.
+   * Run flushes and compactions in worker threads, one for each
+   * (background/executor.ts), through the real file system whatever
+   * `runtime.fs` is: only for an engine on the real file system. Default
+   * false: they run on the engine's thread through `runtime.fs`.
    */
   backgroundWorker?: boolean;
   logger?: Logger;

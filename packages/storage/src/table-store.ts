@@ -89,7 +89,7 @@ export interface TableEnvironment {
   readonly readerOptions: SSTableReaderOptions;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** Where flushes and compactions run: on this thread, or in the engine's background worker. */
+  /** Where flushes and compactions run: on this thread, or in the engine's background workers. */
   readonly background: BackgroundExecutor;
 }
 

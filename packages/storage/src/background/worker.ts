@@ -1,10 +1,10 @@
 /**
- * The background worker: a worker thread that writes flushed SSTables from
- * frozen memtables (build.ts) and runs compactions (compaction/job.ts) on
- * the real file system, so that encoding blocks, checksums, indexes, bloom
- * filters, merges and file writes use another core than the engine's writes.
- * Jobs run as they arrive, each answered once; what a job logs is sent to
- * the engine's logger.
+ * A background worker: a worker thread that writes flushed SSTables from
+ * frozen memtables (build.ts) or runs compactions (compaction/job.ts) on the
+ * real file system — the engine starts one for each (executor.ts) — so that
+ * encoding blocks, checksums, indexes, bloom filters, merges and file writes
+ * do not slow the engine's writes. Jobs run as they arrive, each answered
+ * once; what a job logs is sent to the engine's logger.
  */
 import { parentPort } from 'node:worker_threads';
 import { initChecksums, isRingtailError, type Logger, nodeFileSystem } from '@ringtail/codec';

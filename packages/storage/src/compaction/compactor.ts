@@ -1,7 +1,7 @@
 /**
  * Runs one table's compactions: in the background after flushes, and on
  * demand. One at a time per table, in the order asked. Each is a job
- * (job.ts) for the engine's executor: in the background worker, or on the
+ * (job.ts) for the engine's executor: in its compaction worker, or on the
  * engine's thread between awaits of file I/O; writes and reads go on
  * meanwhile either way. The job's output replaces its inputs once committed.
  */
