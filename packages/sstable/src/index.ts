@@ -20,7 +20,7 @@ export {
   parseSSTableFileName,
   sstableFileName,
 } from './format.js';
-export { mergeScans } from './merge.js';
+export { type MergePosition, mergeScans } from './merge.js';
 export type { SSTableWriterOptions } from './options.js';
 export { type ScanRange, SSTableReader, type SSTableReaderOptions } from './reader.js';
 export type { SSTableStats } from './statistics.js';

@@ -65,13 +65,23 @@ class HeadHeap {
   }
 }
 
+/** Where mergeScans puts the position of each partition it yields, for a caller that needs it too. */
+export interface MergePosition {
+  position: string;
+}
+
 /**
  * Yields the partitions of `sources` in (token, key) order; partitions with
  * the same key in several sources are merged with codec's mergePartitions,
  * earlier sources first. Each source must yield strictly increasing
  * keys (INVALID_ARGUMENT otherwise). Stopping early closes every source.
+ * Given `out`, `out.position` is the partitionPosition of each partition as
+ * it is yielded (a compaction's SSTable writer then does not hash the key again).
  */
-export async function* mergeScans(sources: readonly AsyncIterable<PartitionUpdate>[]): AsyncGenerator<PartitionUpdate> {
+export async function* mergeScans(
+  sources: readonly AsyncIterable<PartitionUpdate>[],
+  out?: MergePosition,
+): AsyncGenerator<PartitionUpdate> {
   await initChecksums();
   const iterators = sources.map((s) => s[Symbol.asyncIterator]());
   const lastPositions: Array<string | undefined> = iterators.map(() => undefined);
@@ -98,6 +108,7 @@ export async function* mergeScans(sources: readonly AsyncIterable<PartitionUpdat
         merged = mergePartitions(merged, same.update);
         advancing.push(same.source);
       }
+      if (out !== undefined) out.position = first.position;
       yield merged;
       await Promise.all(advancing.map(advance));
     }

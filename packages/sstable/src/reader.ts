@@ -187,8 +187,14 @@ export class SSTableReader {
     return this.readPartition(new PartitionCursor(this.data, 0, this.dataCache), entry);
   }
 
-  /** Partitions in (token, key) order within `range`. */
-  async *scan(range: ScanRange = {}): AsyncGenerator<PartitionUpdate> {
+  /**
+   * Partitions in (token, key) order within `range`. With `views`, keys and
+   * values are views into the blocks read rather than copies of their own:
+   * for a caller that drops each partition soon (compaction re-encodes it at
+   * once); a view keeps its whole read-ahead buffer alive.
+   */
+  async *scan(range: ScanRange = {}, options: { views?: boolean } = {}): AsyncGenerator<PartitionUpdate> {
+    const views = options.views === true;
     this.checkOpen();
     const { fromPosition: from, toPosition: to, fromInclusive = true, toInclusive = false } = range;
     const entries = this.summary.entries;
@@ -198,7 +204,7 @@ export class SSTableReader {
       for (const entry of await this.readIndexBlock(i)) {
         if (from !== undefined && (fromInclusive ? entry.position < from : entry.position <= from)) continue;
         if (to !== undefined && (toInclusive ? entry.position > to : entry.position >= to)) return;
-        yield await this.readPartition(cursor, entry);
+        yield await this.readPartition(cursor, entry, views);
       }
     }
   }
@@ -255,11 +261,11 @@ export class SSTableReader {
     return entries;
   }
 
-  private async readPartition(cursor: PartitionCursor, entry: IndexEntry): Promise<PartitionUpdate> {
+  private async readPartition(cursor: PartitionCursor, entry: IndexEntry, views = false): Promise<PartitionUpdate> {
     const body = await cursor.readRecord(entry.blockOffset, entry.offsetInBlock);
     let update: PartitionUpdate;
     try {
-      update = decodePartitionBody(body, this.stats.tableId);
+      update = decodePartitionBody(body, this.stats.tableId, views);
     } catch (error) {
       if (!isRingtailError(error, ErrorCodes.INVALID_ARGUMENT)) throw error;
       const where = `partition at ${entry.offsetInBlock} of the block: ${error.message}`;

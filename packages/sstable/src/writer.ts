@@ -147,12 +147,14 @@ export class SSTableWriter {
   /**
    * Appends a partition. Keys must come in strictly increasing
    * partitionPosition order, all of one table; otherwise INVALID_ARGUMENT and
-   * nothing is written. Await each append before the next.
+   * nothing is written. `position`, if the caller has it, must be
+   * `partitionPosition(update.key)` (spares hashing the key again). Await
+   * each append before the next.
    */
-  async append(update: PartitionUpdate): Promise<void> {
+  async append(update: PartitionUpdate, position?: string): Promise<void> {
     this.checkUsable();
     validatePartition(update);
-    await this.appendValidated(update, encodePartitionRecord(update, this.recordScratch));
+    await this.appendValidated(update, encodePartitionRecord(update, this.recordScratch), position);
   }
 
   /**
@@ -170,11 +172,11 @@ export class SSTableWriter {
   }
 
   /** The rest of an append, given the partition and its whole record (length prefix and body). */
-  private async appendValidated(update: PartitionUpdate, record: Uint8Array): Promise<void> {
+  private async appendValidated(update: PartitionUpdate, record: Uint8Array, knownPosition?: string): Promise<void> {
     if (this.tableId !== undefined && update.tableId !== this.tableId) {
       throw invalid(`partition of table ${update.tableId} in an SSTable of table ${this.tableId}`);
     }
-    const position = partitionPosition(update.key);
+    const position = knownPosition ?? partitionPosition(update.key);
     if (this.lastPosition !== undefined && position <= this.lastPosition) {
       throw invalid('partitions must be appended in strictly increasing (token, key) order');
     }

@@ -64,8 +64,18 @@ describe('mergeScans', () => {
         }),
         async ({ seed, sourceCount, poolSize }) => {
           const sources = randomSources(seed, sourceCount, poolSize);
-          const merged = await collect(mergeScans(sources.map((s) => fromArray(s))));
+          const out = { position: '' };
+          const merged: PartitionUpdate[] = [];
+          const positions: string[] = [];
+          for await (const p of mergeScans(
+            sources.map((s) => fromArray(s)),
+            out,
+          )) {
+            merged.push(p);
+            positions.push(out.position);
+          }
           expect(firstDifference(merged, modelMerge(sources))).toBeUndefined();
+          expect(positions).toEqual(merged.map((p) => partitionPosition(p.key)));
         },
       ),
       { seed: testSeed('merge'), numRuns: 40 },

@@ -10,7 +10,14 @@
  * the next start-up by the log.
  */
 import { ErrorCodes, type FileSystem, type Logger, RingtailError } from '@ringtail/codec';
-import { deleteSSTable, mergeScans, SSTableReader, type SSTableReaderOptions, SSTableWriter } from '@ringtail/sstable';
+import {
+  deleteSSTable,
+  type MergePosition,
+  mergeScans,
+  SSTableReader,
+  type SSTableReaderOptions,
+  SSTableWriter,
+} from '@ringtail/sstable';
 import { MAX_COMPACTION_INPUTS } from '../constants.js';
 import { type CompactionLog, removeCompactionLog, writeCompactionLog } from './compaction-log.js';
 import { compactPartition } from './purge.js';
@@ -68,7 +75,12 @@ export async function writeCompaction(task: CompactionTask): Promise<CompactionR
       expectedPartitions: task.inputs.reduce((sum, r) => sum + r.stats.partitionCount, 0),
     });
     const gcBeforeSec = task.nowSec - task.gcGraceSeconds;
-    for await (const partition of mergeScans(task.inputs.map((r) => r.scan()))) {
+    // Views: each partition is written out before its input reads on (nothing keeps it), so its bytes need no copy.
+    const merged: MergePosition = { position: '' };
+    for await (const partition of mergeScans(
+      task.inputs.map((r) => r.scan({}, { views: true })),
+      merged,
+    )) {
       if (task.shouldStop())
         throw new RingtailError(ErrorCodes.CLOSED, 'compaction stopped: the table is closing or being truncated');
       partitionsRead++;
@@ -77,7 +89,7 @@ export async function writeCompaction(task: CompactionTask): Promise<CompactionR
         gcBeforeSec,
         maxPurgeableTimestampMicros: () => task.maxPurgeableTimestampMicros(partition.key),
       });
-      if (kept !== undefined) await writer.append(kept);
+      if (kept !== undefined) await writer.append(kept, merged.position);
     }
     if (writer.partitionCount > 0) {
       await writer.finish();
