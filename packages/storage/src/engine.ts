@@ -217,6 +217,9 @@ export class StorageEngine {
       logger: this.logger,
       readerOptions: this.readerOptions satisfies SSTableReaderOptions,
       background: this.executor,
+      onMemtableFlushed: () => {
+        if (this.blockedHead < this.blocked.length) this.drainBlocked();
+      },
     };
     const store = await TableStore.open(env, directory, options);
     this.tables.set(options.tableId, store);

@@ -81,6 +81,12 @@ export interface TableStats {
 interface FlushingMemtable {
   readonly memtable: Memtable;
   readonly upTo: CommitLogPosition;
+  /**
+   * The writing of its SSTable, started when the memtable was frozen (see
+   * startWrite), resolving to the SSTable's generation; undefined until then
+   * and after a failure, when the retry starts another.
+   */
+  write: Promise<number> | undefined;
 }
 
 export interface TableEnvironment {
@@ -91,6 +97,12 @@ export interface TableEnvironment {
   readonly logger: Logger;
   /** Where flushes and compactions run: on this thread, or in the engine's background workers. */
   readonly background: BackgroundExecutor;
+  /**
+   * Called each time a flushed memtable has left memory (its SSTable live),
+   * not only when every queued flush is done: writes waiting for memtable
+   * space can go on as soon as one memtable's worth is free.
+   */
+  readonly onMemtableFlushed: () => void;
 }
 
 export class TableStore {
@@ -111,6 +123,7 @@ export class TableStore {
   private readonly fs: FileSystem;
   private readonly readerOptions: SSTableReaderOptions;
   private readonly background: BackgroundExecutor;
+  private readonly onMemtableFlushed: () => void;
 
   private currentOptions: TableOptions;
   private compactionOptions: ResolvedCompactionOptions;
@@ -126,6 +139,7 @@ export class TableStore {
     this.fs = env.fs;
     this.readerOptions = env.readerOptions;
     this.background = env.background;
+    this.onMemtableFlushed = env.onMemtableFlushed;
     this.currentOptions = options;
     this.compactionOptions = resolveCompactionOptions(options.compaction);
     this.gcGraceSeconds = options.gcGraceSeconds ?? DEFAULT_GC_GRACE_SECONDS;
@@ -318,7 +332,9 @@ export class TableStore {
       const memtable = this.active;
       memtable.freeze();
       this.active = new Memtable({ tableId: this.tableId });
-      this.flushing.push({ memtable, upTo });
+      const entry: FlushingMemtable = { memtable, upTo, write: undefined };
+      this.flushing.push(entry);
+      this.startWrite(entry);
     }
     // Nothing to write: wait for a flush still recording its position; an old failure is not this call's.
     if (this.flushing.length === 0) return this.flushChain.catch(() => {});
@@ -335,14 +351,41 @@ export class TableStore {
     }
   }
 
-  private async writeFlush(entry: FlushingMemtable): Promise<void> {
+  /**
+   * Starts writing the SSTable of a frozen memtable, at once rather than when
+   * the flushes before it are done: with a flush worker, the next SSTable is
+   * written while this thread still opens and installs the previous one, so
+   * the worker does not wait on this thread between flushes (it did, ~40% of
+   * its time, in the storage-write benchmark). SSTables still become live,
+   * and `flushedUpTo` moves, in order (writeFlush).
+   */
+  private startWrite(entry: FlushingMemtable): void {
+    if (entry.write !== undefined || this.dropped) return;
     const generation = this.nextGeneration++;
     // The memtable's encoded partitions are copied, not encoded again (and not on this thread, with a worker).
-    await this.background.flush({ directory: this.directory, generation, partitions: entry.memtable.encoded() });
-    const reader = await SSTableReader.open(this.fs, this.directory, generation, this.readerOptions);
+    const write = this.background
+      .flush({ directory: this.directory, generation, partitions: entry.memtable.encoded() })
+      .then(() => generation);
+    write.catch(() => {}); // reported by writeFlush, in order
+    entry.write = write;
+  }
+
+  /** Makes the SSTable of the first flushing memtable live, once written, and records the flushed position. */
+  private async writeFlush(entry: FlushingMemtable): Promise<void> {
+    this.startWrite(entry);
+    let generation: number;
+    let reader: SSTableReader;
+    try {
+      generation = await entry.write!;
+      reader = await SSTableReader.open(this.fs, this.directory, generation, this.readerOptions);
+    } catch (error) {
+      entry.write = undefined; // the retry writes anew
+      throw error;
+    }
     // Live before the memtable leaves: a read never misses the data in between.
     this.sstables.add(reader);
     this.flushing.splice(this.flushing.indexOf(entry), 1);
+    this.onMemtableFlushed();
     await writeFlushedPosition(this.fs, this.directory, entry.upTo);
     this.flushedUpToPosition = entry.upTo;
     this.compactor.requestBackground();
@@ -388,6 +431,8 @@ export class TableStore {
     const resume = await this.compactor.pause();
     try {
       await this.flushChain.catch(() => {});
+      // SSTables written for memtables behind a failed flush were never made live: they go too.
+      await this.discardUnflushedWrites();
       this.flushing.length = 0;
       const doomed = this.sstables.readers;
       this.sstables.replace(doomed, []);
@@ -403,7 +448,19 @@ export class TableStore {
   async close(): Promise<void> {
     await this.compactor.stop();
     await this.flushChain.catch(() => {});
+    // Behind a failed flush, later SSTables may still be being written: let them end. Complete ones stay on
+    // disk and are opened next time, beside the replay of the same writes (merging them changes nothing).
+    await Promise.allSettled(this.flushing.map((f) => f.write));
     await this.sstables.closeAll();
+  }
+
+  /** Deletes the SSTables written for flushing memtables that never became live. */
+  private async discardUnflushedWrites(): Promise<void> {
+    for (const entry of this.flushing) {
+      const generation = await entry.write?.catch(() => undefined);
+      entry.write = undefined;
+      if (generation !== undefined) await deleteSSTable(this.fs, this.directory, generation);
+    }
   }
 
   /** Closes the table and removes its directory. */

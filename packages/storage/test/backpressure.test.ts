@@ -98,6 +98,54 @@ describe('write back-pressure', () => {
     await engine.close();
   });
 
+  it('lets waiting writes in as soon as one queued memtable is flushed, not when the whole queue is', async () => {
+    // Every SSTable's Data file waits at a gate until the test opens it.
+    const sim = new SimFileSystem();
+    const gates = new Map<number, { opened: Promise<void>; open: () => void }>();
+    const gate = (generation: number) => {
+      let entry = gates.get(generation);
+      if (entry === undefined) {
+        let open!: () => void;
+        const opened = new Promise<void>((resolve) => {
+          open = resolve;
+        });
+        entry = { opened, open };
+        gates.set(generation, entry);
+      }
+      return entry;
+    };
+    const fs: FileSystem = Object.create(sim);
+    fs.open = async (path, mode) => {
+      const generation = /tmp-rt-(\d+)-Data/.exec(path)?.[1];
+      if (generation !== undefined) await gate(Number(generation)).opened;
+      return sim.open(path, mode);
+    };
+    const extra = { memtableFlushBytes: 16 * 1024, memtableSpaceBytes: 64 * 1024 };
+    const engine = await StorageEngine.open(options(fs, '/data', extra));
+    let written = 0;
+    const writes = Array.from({ length: 2000 }, (_, i) => engine.write(put(i)).then(() => written++));
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+    // The first flush is held at its gate; more memtables queue behind it until the space is full.
+    while (memtableBytes(engine) < 64 * 1024 - 4096) await settle();
+    // Until the writes let in so far are all acknowledged: the rest wait for space.
+    for (let last = -1; last !== written; ) {
+      last = written;
+      await settle();
+      await settle();
+    }
+    const before = written;
+    expect(before).toBeLessThan(2000);
+    gate(1).open();
+    // With the later flushes still held, the space the first one freed lets waiting writes in.
+    for (let i = 0; i < 100 && written === before; i++) await settle();
+    expect(written).toBeGreaterThan(before);
+    expect(engine.stats(TABLE).liveSSTables).toBe(1);
+    for (let g = 2; g <= 200; g++) gate(g).open();
+    await Promise.all(writes);
+    expect(await readValue(engine, 1999)).toBe(expectedValue(1999));
+    await engine.close();
+  });
+
   it('refuses writes past maxBlockedWrites with LIMIT_EXCEEDED, and fails waiting writes on close', async () => {
     const fs = new SimFileSystem();
     const engine = await StorageEngine.open(
@@ -165,6 +213,30 @@ describe('write back-pressure', () => {
     for (const i of [...written, ...Array.from({ length: 100 }, (_, k) => 1000 + k)]) {
       expect(await readValue(engine, i)).toBe(expectedValue(i));
     }
+    await engine.close();
+  });
+
+  it('truncate deletes the SSTables written behind a failed flush, which a restart would otherwise bring back', async () => {
+    const fs = new SimFileSystem();
+    let engine = await StorageEngine.open(options(fs, '/data', {}));
+    // The first memtable's SSTable (generation 1, and 3 on its retry) cannot be written; the second's (2) can.
+    const healDisk = fs.injectFault({ op: 'write', path: /tmp-rt-[13]-Data/ });
+    for (let i = 0; i < 10; i++) await engine.write(put(i));
+    await expect(engine.flush(TABLE)).rejects.toSatisfy((e) => isRingtailError(e, 'RT_IO'));
+    for (let i = 10; i < 20; i++) await engine.write(put(i));
+    await expect(engine.flush(TABLE)).rejects.toSatisfy((e) => isRingtailError(e, 'RT_IO'));
+    // The second memtable's SSTable is written (in the background) though it cannot go live before the first.
+    for (let i = 0; i < 200 && !fs.listFiles().some((f) => f.endsWith('rt-2-TOC.txt')); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(fs.listFiles().some((f) => f.endsWith('rt-2-TOC.txt'))).toBe(true);
+    expect(engine.stats(TABLE).liveSSTables).toBe(0);
+    await engine.truncate(TABLE);
+    expect(fs.listFiles().filter((f) => /rt-\d+-/.test(f))).toEqual([]);
+    await engine.close();
+    healDisk();
+    engine = await StorageEngine.open(options(fs, '/data', {}));
+    for (const i of [0, 9, 10, 19]) expect(await readValue(engine, i)).toBeUndefined();
     await engine.close();
   });
 
