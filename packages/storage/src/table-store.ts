@@ -87,6 +87,8 @@ interface FlushingMemtable {
    * and after a failure, when the retry starts another.
    */
   write: Promise<number> | undefined;
+  /** The generation of its SSTable once live. */
+  installed: number | undefined;
 }
 
 export interface TableEnvironment {
@@ -332,7 +334,7 @@ export class TableStore {
       const memtable = this.active;
       memtable.freeze();
       this.active = new Memtable({ tableId: this.tableId });
-      const entry: FlushingMemtable = { memtable, upTo, write: undefined };
+      const entry: FlushingMemtable = { memtable, upTo, write: undefined, installed: undefined };
       this.flushing.push(entry);
       this.startWrite(entry);
     }
@@ -384,6 +386,7 @@ export class TableStore {
     }
     // Live before the memtable leaves: a read never misses the data in between.
     this.sstables.add(reader);
+    entry.installed = generation;
     this.flushing.splice(this.flushing.indexOf(entry), 1);
     this.onMemtableFlushed();
     await writeFlushedPosition(this.fs, this.directory, entry.upTo);
@@ -426,18 +429,29 @@ export class TableStore {
    * before `upTo` in the commit log are never replayed into this table again.
    */
   async truncate(upTo: CommitLogPosition): Promise<void> {
+    // What holds the writes before `upTo`, taken before any await: writes made while this runs go to the
+    // new active memtable, and its flushes (which may end meanwhile) must survive.
+    const truncatedFlushes = [...this.flushing];
+    const truncatedSSTables = new Set(this.sstables.readers);
     this.active = new Memtable({ tableId: this.tableId });
     // A compaction finishing after this would bring the truncated data back.
     const resume = await this.compactor.pause();
     try {
       await this.flushChain.catch(() => {});
-      // SSTables written for memtables behind a failed flush were never made live: they go too.
-      await this.discardUnflushedWrites();
-      this.flushing.length = 0;
-      const doomed = this.sstables.readers;
+      const installed = new Set(truncatedFlushes.map((f) => f.installed));
+      const doomed = this.sstables.readers.filter((r) => truncatedSSTables.has(r) || installed.has(r.generation));
+      // Truncated memtables whose flush failed: they go, and the SSTables written for them never made live too.
+      const unflushed = truncatedFlushes.filter((f) => this.flushing.includes(f));
+      await this.discardWrites(unflushed);
+      for (const entry of unflushed) this.flushing.splice(this.flushing.indexOf(entry), 1);
       this.sstables.replace(doomed, []);
-      await writeFlushedPosition(this.fs, this.directory, upTo);
-      this.flushedUpToPosition = upTo;
+      // Never back past a flush of later writes that ended meanwhile.
+      const flushedUpTo =
+        this.flushedUpToPosition !== undefined && comparePositions(this.flushedUpToPosition, upTo) > 0
+          ? this.flushedUpToPosition
+          : upTo;
+      await writeFlushedPosition(this.fs, this.directory, flushedUpTo);
+      this.flushedUpToPosition = flushedUpTo;
       for (const sstable of doomed) await deleteSSTable(this.fs, this.directory, sstable.generation);
     } finally {
       resume();
@@ -454,9 +468,9 @@ export class TableStore {
     await this.sstables.closeAll();
   }
 
-  /** Deletes the SSTables written for flushing memtables that never became live. */
-  private async discardUnflushedWrites(): Promise<void> {
-    for (const entry of this.flushing) {
+  /** Deletes the SSTables written for these flushing memtables, which never became live. */
+  private async discardWrites(entries: readonly FlushingMemtable[]): Promise<void> {
+    for (const entry of entries) {
       const generation = await entry.write?.catch(() => undefined);
       entry.write = undefined;
       if (generation !== undefined) await deleteSSTable(this.fs, this.directory, generation);

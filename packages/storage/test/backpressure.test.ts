@@ -240,6 +240,36 @@ describe('write back-pressure', () => {
     await engine.close();
   });
 
+  it('truncate keeps the writes made while it runs, even when their memtable is flushed meanwhile', async () => {
+    // The Data file of the first SSTable waits at a gate, holding the truncate behind that flush.
+    const sim = new SimFileSystem();
+    let openGate!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      openGate = resolve;
+    });
+    const fs: FileSystem = Object.create(sim);
+    fs.open = async (path, mode) => {
+      if (/tmp-rt-1-Data/.test(path)) await gate;
+      return sim.open(path, mode);
+    };
+    let engine = await StorageEngine.open(options(fs, '/data', {}));
+    for (let i = 0; i < 10; i++) await engine.write(put(i));
+    const firstFlush = engine.flush(TABLE);
+    const truncating = engine.truncate(TABLE);
+    for (let i = 100; i < 110; i++) await engine.write(put(i));
+    const secondFlush = engine.flush(TABLE); // written at once, made live after the first
+    openGate();
+    await Promise.all([firstFlush, truncating, secondFlush]);
+    for (const i of [0, 9]) expect(await readValue(engine, i)).toBeUndefined();
+    for (const i of [100, 109]) expect(await readValue(engine, i)).toBe(expectedValue(i));
+    expect(engine.stats(TABLE).liveSSTables).toBe(1);
+    await engine.close();
+    engine = await StorageEngine.open(options(sim, '/data', {}));
+    for (const i of [0, 9]) expect(await readValue(engine, i)).toBeUndefined();
+    for (const i of [100, 109]) expect(await readValue(engine, i)).toBe(expectedValue(i));
+    await engine.close();
+  });
+
   it('refuses writes, rather than flush in circles, when empty memtables alone fill the space', async () => {
     const fs = new SimFileSystem();
     const tables = ['a', 'b', 'c'].map((tableId) => ({ tableId }));
