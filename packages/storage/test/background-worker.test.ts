@@ -1,7 +1,10 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
 import { ErrorCodes, initChecksums, isRingtailError, liveCell, nodeFileSystem, silentLogger } from '@ringtail/codec';
 import { Memtable } from '@ringtail/memtable';
 import { SSTableReader } from '@ringtail/sstable';
@@ -105,6 +108,55 @@ describe('the background worker', () => {
     expect(await readdir(dir)).toEqual([]);
     await executor.flush({ directory: dir, generation: 2, partitions: encoded });
     expect((await readdir(dir)).filter((f) => f.endsWith('TOC.txt'))).toHaveLength(1);
+  });
+
+  it('fails a job it cannot hand to the worker, alone, and keeps nothing pending', async () => {
+    const { dir, executor } = await setup();
+    const encoded = frozenMemtable(3).encoded();
+    // A function cannot cross to another thread.
+    const uncloneable = { ...encoded, extra: () => {} } as unknown as typeof encoded;
+    const failure = await executor.flush({ directory: dir, generation: 1, partitions: uncloneable }).catch((e) => e);
+    expect(failure).toBeInstanceOf(Error);
+    await executor.flush({ directory: dir, generation: 2, partitions: encoded });
+    expect((await readdir(dir)).filter((f) => f.endsWith('TOC.txt'))).toEqual(['rt-2-TOC.txt']);
+  });
+
+  it('does not keep the process alive once its jobs are done, even after a job it could not post', async () => {
+    // A process that never closes its executor must still exit by itself: idle workers are not referenced.
+    const { dir } = await setup();
+    const dist = (path: string) => pathToFileURL(join(import.meta.dirname, '..', 'dist', path)).href;
+    const resolved = (name: string) => pathToFileURL(createRequire(import.meta.url).resolve(name)).href;
+    const script = join(dir, 'forgets-to-close.mjs');
+    await writeFile(
+      script,
+      `
+      const { WorkerExecutor } = await import(${JSON.stringify(dist('background/executor.js'))});
+      const { Memtable } = await import(${JSON.stringify(resolved('@ringtail/memtable'))});
+      const { initChecksums, liveCell } = await import(${JSON.stringify(resolved('@ringtail/codec'))});
+      await initChecksums();
+      const memtable = new Memtable({ tableId: 't' });
+      const row = { clustering: '', liveness: undefined, deletion: undefined, complexDeletions: [],
+        cells: [liveCell('v', undefined, 1, new Uint8Array(3))] };
+      memtable.apply({ tableId: 't', key: new Uint8Array([1]), deletion: undefined, staticRow: undefined,
+        rows: [row], rangeTombstones: [] });
+      memtable.freeze();
+      const encoded = memtable.encoded();
+      const executor = new WorkerExecutor();
+      const directory = ${JSON.stringify(dir)};
+      await executor.flush({ directory, generation: 1, partitions: { ...encoded, f() {} } }).catch(() => {});
+      await executor.flush({ directory, generation: 2, partitions: encoded });
+      console.log('flushed');
+      `,
+    );
+    const child = spawnSync(process.execPath, [script], {
+      cwd: join(import.meta.dirname, '..'),
+      timeout: 20_000,
+      encoding: 'utf8',
+    });
+    expect(child.stderr).toBe('');
+    expect(child.stdout.trim()).toBe('flushed');
+    expect(child.signal).toBeNull();
+    expect(child.status).toBe(0);
   });
 
   it('fails the jobs still running when it is closed, and starts afresh for the next', async () => {

@@ -63,10 +63,12 @@ class WorkerLane {
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
+      // Posted before it is pending: a job that cannot be posted (not cloneable) fails alone, and leaves
+      // nothing pending that would keep the worker referenced.
+      worker.postMessage(request(id));
       this.pending.set(id, { logger, resolve, reject });
       // Referenced while a job runs (the engine awaits it); idle, the worker does not keep the process alive.
       if (this.pending.size === 1) worker.ref();
-      worker.postMessage(request(id));
     });
   }
 
