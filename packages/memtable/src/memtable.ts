@@ -234,11 +234,11 @@ export class Memtable {
     }
     const slabs = [...this.slabs.all];
     const addresses = new Float64Array(this.partitions.size);
-    let scratch: BinaryWriter | undefined;
+    // The write path's scratch writer: a frozen memtable takes no more writes.
+    const scratch = this.scratch;
     let i = 0;
     this.partitions.forEach((entry, position) => {
       if (entry instanceof PartitionState) {
-        scratch ??= new BinaryWriter(1024);
         scratch.reset();
         writePartitionBody(scratch, entry.snapshot(this.tableId, position));
         addresses[i++] = singleRecordAddress(slabs.length);
